@@ -1,0 +1,1 @@
+"""Getting documents in: sources (where bytes come from) and readers (bytes to page-aware text)."""

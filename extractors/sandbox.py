@@ -1,0 +1,96 @@
+"""Run a reader in a child process with a memory ceiling and a wall-clock limit.
+
+Hostile PDFs (decompression bombs, recursive page trees, cyclic fonts) must cost one document, never
+the run or the machine. A forked child sets RLIMIT_AS before parsing; the parent waits at most
+``timeout_s`` and kills the child after that. Every outcome becomes an ExtractedDocument or a
+ReadError with a reason code.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import signal
+from dataclasses import dataclass
+
+from kommune_etl.models import ExtractedDocument, ReadError, ReasonCode
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout_s: float = 120.0
+    memory_mb: int = 2048
+    max_bytes: int = 200 * 1024 * 1024
+
+
+def read_isolated(content: bytes, media_type: str, limits: Limits, pdf_backend: str | None = None) -> ExtractedDocument:
+    """Read ``content`` in a bounded child process; raise ReadError for every failure."""
+    if len(content) > limits.max_bytes:
+        raise ReadError(ReasonCode.TOO_LARGE, f"{len(content)} bytes is over the limit of {limits.max_bytes} bytes")
+    from extractors.readers import preload_libraries
+
+    preload_libraries(media_type)  # once in the parent: forked children then start warm (copy-on-write)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, content, media_type, limits.memory_mb, pdf_backend),
+                            daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(limits.timeout_s):
+            raise ReadError(ReasonCode.TIMEOUT, f"reading took longer than {limits.timeout_s:g} s and was stopped")
+        try:
+            outcome = receiver.recv()
+        except EOFError:
+            child.join(5)
+            raise _death_reason(child.exitcode, limits.memory_mb) from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    kind, payload = outcome
+    if kind == "ok":
+        return payload
+    code, message = payload
+    raise ReadError(ReasonCode(code), message)
+
+
+def _death_reason(exitcode: int | None, memory_mb: int) -> ReadError:
+    """Why a child died without answering. PDFium aborts when an allocation fails under the ceiling."""
+    if exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+        return ReadError(ReasonCode.TOO_LARGE, f"the reader was stopped (exit {exitcode}), most likely on reaching "
+                                               f"its {memory_mb} MB memory ceiling")
+    return ReadError(ReasonCode.READER_CRASHED, f"the reader process died without a result (exit {exitcode})")
+
+
+def _address_space_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[0]) * resource.getpagesize()
+
+
+def _child(sender, content: bytes, media_type: str, memory_mb: int, pdf_backend: str | None) -> None:
+    try:
+        from extractors.readers import preload_libraries, read_document
+
+        preload_libraries(media_type)
+        # A forked child inherits the parent's address space (DuckDB alone reserves gigabytes of it), so
+        # the ceiling is what is mapped now plus the reader's budget: the budget bounds what parsing adds.
+        limit = _address_space_bytes() + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        kwargs = {"pdf_backend": pdf_backend} if pdf_backend else {}
+        sender.send(("ok", read_document(content, media_type, **kwargs)))
+    except ReadError as exc:
+        sender.send(("error", (exc.code.value, exc.message)))
+    except MemoryError:
+        sender.send(("error", (ReasonCode.TOO_LARGE.value, f"reading needed more than {memory_mb} MB of memory")))
+    except RecursionError:
+        sender.send(("error", (ReasonCode.CORRUPT.value, "the file's structure is recursive without end")))
+    except BaseException as exc:  # a reader bug must still become a reason, not a lost document
+        code = ReasonCode.TOO_LARGE if "memory" in str(exc).lower() or "map" in str(exc).lower() else ReasonCode.READER_CRASHED
+        try:
+            sender.send(("error", (code.value, f"{type(exc).__name__}: {exc}")))
+        except BaseException:
+            pass
+    finally:
+        sender.close()

@@ -1,0 +1,1 @@
+"""Where documents come from. Each source yields RawDocument records; none of them parses."""

@@ -1,0 +1,190 @@
+"""The `kommune-etl` console script. Thin: parse arguments, call stage functions, print.
+
+Exit codes: 0 success, 1 a document was rejected (extract) or a query failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+from extractors.sandbox import Limits
+from kommune_etl import __version__
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except FileNotFoundError as exc:
+        print(f"kommune-etl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    from warehouse.connection import DB_ENV, default_db_path
+
+    parser = argparse.ArgumentParser(prog="kommune-etl", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"kommune-etl {__version__}")
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", type=Path, default=default_db_path(),
+                       help=f"DuckDB warehouse file (default: ${DB_ENV} or data/warehouse.duckdb)")
+        return p
+
+    def with_limits(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        defaults = Limits()
+        p.add_argument("--timeout", type=float, default=defaults.timeout_s, help="seconds per document (default %(default)s)")
+        p.add_argument("--max-memory-mb", type=int, default=defaults.memory_mb, help="reader memory ceiling (default %(default)s)")
+        p.add_argument("--max-bytes", type=int, default=defaults.max_bytes, help="largest file accepted (default %(default)s)")
+        return p
+
+    p = with_limits(with_db(sub.add_parser("ingest", help="load files or folders (recursive) into the warehouse")))
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    p.set_defaults(handler=_cmd_ingest)
+
+    p = with_limits(sub.add_parser("extract", help="read one file and print what was found (no database)"))
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--format", choices=("json", "text"), default="json")
+    p.set_defaults(handler=_cmd_extract)
+
+    p = with_db(sub.add_parser("query", help="run read-only SQL against the warehouse"))
+    p.add_argument("sql", metavar="SQL")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(handler=_cmd_query)
+
+    p = with_db(sub.add_parser("status", help="documents per type and status, last runs, open quarantine"))
+    p.set_defaults(handler=_cmd_status)
+
+    p = with_db(sub.add_parser("demo", help="ingest the bundled sample documents and show what landed"))
+    p.set_defaults(handler=_cmd_demo)
+    return parser
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(timeout_s=args.timeout, memory_mb=args.max_memory_mb, max_bytes=args.max_bytes)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from kommune_etl.progress import ingest_with_progress
+
+    summary = ingest_with_progress(args.paths, args.db, _limits(args), show=not args.no_progress)
+    _print_summary(summary, args.db)
+    return EXIT_OK
+
+
+def _print_summary(summary, db: Path) -> None:
+    print(f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.updated} updated, "
+          f"{summary.quarantined} quarantined; {summary.pages} pages in {summary.seconds:.1f} s "
+          f"(run {summary.run_id}, warehouse {db})")
+    for result in summary.rejected:
+        print(f"  quarantined [{result.error.code}] {result.error.message}", file=sys.stderr)
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from kommune_etl.contract import document_json
+    from kommune_etl.models import Status
+    from kommune_etl.pipeline import process_document, read_raw
+
+    if not args.file.is_file():
+        print(f"kommune-etl extract: {args.file}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    result = process_document(read_raw(args.file), _limits(args))
+    if args.format == "json":
+        json.dump(document_json(result), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for page in result.pages:
+            print(f"--- page {page.number} ---\n{page.text}")
+    if result.status is not Status.OK:
+        print(f"kommune-etl extract: rejected [{result.error.code}] {result.error.message}", file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse.connection import open_warehouse
+
+    con = open_warehouse(args.db, read_only=True)
+    try:
+        cursor = con.execute(args.sql)
+    except duckdb.Error as exc:
+        print(f"kommune-etl query: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    columns = [d[0] for d in cursor.description or []]
+    rows = cursor.fetchall()
+    write_rows(columns, rows, args.format)
+    return EXIT_OK
+
+
+def write_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump([dict(zip(columns, row)) for row in rows], out, ensure_ascii=False, default=str, indent=2)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*["" if v is None else str(v) for v in row])
+        Console(file=out, width=max(100, Console().width)).print(table)
+        print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
+
+
+STATUS_QUERIES = {
+    "documents by type and status": "SELECT doc_type, status, count(*) AS documents, sum(pages) AS pages"
+                                    " FROM documents GROUP BY ALL ORDER BY ALL",
+    "last runs": "SELECT run_id, command, started_at, documents_new AS new, documents_unchanged AS unchanged,"
+                 " documents_updated AS updated, documents_quarantined AS quarantined, pages, round(seconds, 1) AS seconds"
+                 " FROM runs ORDER BY run_id DESC LIMIT 5",
+    "open quarantine": "SELECT reason_code, stage, source, quarantined_at FROM quarantine"
+                       " WHERE resolved_at IS NULL ORDER BY quarantined_at DESC",
+}
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from warehouse.connection import open_warehouse
+
+    con = open_warehouse(args.db, read_only=True)
+    for heading, sql in STATUS_QUERIES.items():
+        cursor = con.execute(sql)
+        print(f"\n{heading}")
+        write_rows([d[0] for d in cursor.description], cursor.fetchall(), "table")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from kommune_etl.progress import ingest_with_progress
+
+    samples = resources.files("kommune_etl") / "samples"
+    with resources.as_file(samples) as folder:
+        folders = [Path(folder) / "text", Path(folder) / "pdf"]
+        summary = ingest_with_progress(folders, args.db, Limits(), show=True, command="demo")
+    _print_summary(summary, args.db)
+    return _cmd_status(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

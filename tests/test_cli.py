@@ -1,0 +1,92 @@
+"""The console script as a user runs it: a real subprocess, real files, real exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REAL, SAMPLES_TEXT, TORTURE
+
+EXE = [sys.executable, "-m", "kommune_etl.cli"]
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*EXE, *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def test_extract_prints_the_documented_json():
+    done = run("extract", str(SAMPLES_TEXT / "kristiansand_oppvekstutvalget_referat_2025-03-18.txt"), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    doc = payload["document"]
+    assert set(doc) >= {"sha256", "source", "doc_type", "title", "date", "pages", "extractor", "status"}
+    assert (doc["doc_type"], doc["date"], doc["pages"], doc["extractor"], doc["status"]) == (
+        "protocol", "2025-03-18", 1, "text", "ok")
+    assert doc["title"] == "REFERAT Oppvekstutvalget d. 18-03-2025"
+    assert payload["error"] is None and isinstance(payload["entities"], list)
+
+
+def test_extract_of_a_rejected_file_exits_1_and_still_prints_json():
+    done = run("extract", str(TORTURE / "pdfminer_aes-256-r6_pw-usersecret.pdf"), "--format", "json")
+    assert done.returncode == 1
+    payload = json.loads(done.stdout)
+    assert payload["document"]["status"] == "rejected"
+    assert payload["error"]["code"] == "encrypted"
+    assert "pdfminer_aes-256-r6_pw-usersecret.pdf" in payload["error"]["message"]
+    assert "encrypted" in done.stderr
+
+
+def test_usage_errors_exit_2():
+    assert run("extract").returncode == 2
+    assert run("extract", "/no/such/file.pdf").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_ingest_query_and_status_round_trip(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    done = run("ingest", str(SAMPLES_TEXT), str(REAL / "no_kmd-riksvalgstyret_brev_2017-09-05.pdf"),
+               str(TORTURE / "qpdf_bad1_not-a-pdf.pdf"), "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert "documents: 6 new, 0 unchanged, 0 updated, 1 quarantined" in done.stdout
+    assert "not_a_pdf" in done.stderr and "qpdf_bad1_not-a-pdf.pdf" in done.stderr
+
+    as_csv = run("query", "SELECT doc_type, count(*) AS n FROM documents GROUP BY 1 ORDER BY 1", "--db", db,
+                 "--format", "csv")
+    assert list(csv.reader(io.StringIO(as_csv.stdout))) == [
+        ["doc_type", "n"], ["annual_report", "1"], ["grant_letter", "1"], ["letter", "2"], ["other", "1"],
+        ["presentation", "1"], ["protocol", "1"]]
+    as_json = run("query", "SELECT document_date FROM documents WHERE source LIKE '%riksvalgstyret%'", "--db", db,
+                  "--format", "json")
+    assert json.loads(as_json.stdout) == [{"document_date": "2017-09-05"}]
+
+    status = run("status", "--db", db)
+    assert status.returncode == 0
+    assert "open quarantine" in status.stdout and "not_a_pdf" in status.stdout
+
+
+def test_query_is_read_only_and_reports_sql_errors(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    run("ingest", str(SAMPLES_TEXT / "ks_tilskuddsbrev_velferdsteknologi_karmoy_2023-05-08.txt"), "--db", db)
+    refused = run("query", "DELETE FROM documents", "--db", db)
+    assert refused.returncode == 1 and "read-only" in refused.stderr.lower()
+    assert json.loads(run("query", "SELECT count(*) AS n FROM documents", "--db", db, "--format", "json").stdout) == [{"n": 1}]
+
+
+def test_db_defaults_to_environment_variable(tmp_path):
+    db = tmp_path / "env.duckdb"
+    done = run("ingest", str(SAMPLES_TEXT / "ikt_orkide_arsmelding_2023_faggrupper.txt"), env={"KOMMUNE_ETL_DB": str(db)})
+    assert done.returncode == 0 and db.exists()
+
+
+def test_demo_ingests_the_bundled_samples(tmp_path):
+    db = tmp_path / "demo.duckdb"
+    done = run("demo", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "documents: 10 new, 0 unchanged, 0 updated, 0 quarantined" in done.stdout
+    assert "grant_letter" in done.stdout

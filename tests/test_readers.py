@@ -1,0 +1,111 @@
+"""Readers on real files: page-aware text, markup dropped, content kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REAL, SAMPLES_PDF, SAMPLES_TEXT
+from extractors import sniff
+from extractors.readers import read_document
+from extractors.readers.pdf import PDFMINER, PYPDFIUM2, read_pdf
+from extractors.readers.text import strip_markup
+from kommune_etl.models import ReadError, ReasonCode
+
+
+def _read(path: Path, **kwargs):
+    content = path.read_bytes()
+    return read_document(content, sniff.sniff_media_type(content, path.name), **kwargs)
+
+
+def test_text_sample_drops_markup_keeps_table_cells():
+    doc = _read(SAMPLES_TEXT / "ks_tilskuddsbrev_velferdsteknologi_karmoy_2023-05-08.txt")
+    text = doc.pages[0].text
+    assert "<b>" not in text and "## " not in text
+    assert "Oslo\t1 447 130\t1 390 000\t1 390 000" in text
+    assert "Innvilger tilskudd til kommunene for frikjøp" in text
+    assert doc.extractor == "text" and len(doc.pages) == 1
+
+
+def test_strip_markup_keeps_link_text_and_emphasis_words():
+    assert strip_markup("# Bakgrunn for **nettverksorganisering** e-helse") == "Bakgrunn for nettverksorganisering e-helse"
+    assert strip_markup("se <https://www.ks.no/a.pdf> og [KS](https://ks.no)") == "se https://www.ks.no/a.pdf og KS"
+    assert strip_markup("2 950 584<sup>1</sup>") == "2 950 5841"
+
+
+@pytest.mark.parametrize("backend", [PYPDFIUM2, PDFMINER])
+def test_sample_pdf_pages_keep_their_text(backend):
+    doc = read_pdf((SAMPLES_PDF / "kristiansand_oppvekstutvalget_referat_2025-03-18.pdf").read_bytes(), backend=backend)
+    assert doc.extractor == backend
+    assert len(doc.pages) == 25
+    assert [p.number for p in doc.pages] == list(range(1, 26))
+    assert doc.pages[0].text.startswith("REFERAT Oppvekstutvalget d. 18-03-2025")
+    assert "Arve Stokkelien (H)" in doc.pages[1].text or "Arve Stokkelien (H)" in doc.pages[0].text
+    assert "\r" not in "".join(p.text for p in doc.pages)
+
+
+def test_lillestrom_form_xobject_text_is_read_in_order_without_glued_words():
+    doc = read_pdf((REAL / "no_lillestrom_valgstyrets-motebok-kommunestyrevalget_2019.pdf").read_bytes())
+    assert doc.extractor == PYPDFIUM2 and len(doc.pages) == 65
+    first = doc.pages[0].text
+    assert first.startswith("Valgprotokoll for valgstyret i\nLillestrøm kommune, Viken fylke")
+    assert "iLillestrøm" not in first and "fylkeKommunestyrevalget" not in first
+
+
+def test_pdfminer_fallback_reads_form_xobjects_too():
+    doc = read_pdf((REAL / "no_lillestrom_valgstyrets-motebok-kommunestyrevalget_2019.pdf").read_bytes(),
+                   backend=PDFMINER)
+    assert "Lillestrøm kommune" in doc.pages[0].text
+
+
+def test_scanned_pdf_is_reported_not_guessed():
+    with pytest.raises(ReadError) as caught:
+        _read(REAL / "no_bergen_stemmestyrets-motebok-hordvik_2019_scan.pdf")
+    assert caught.value.code is ReasonCode.NO_TEXT_LAYER
+    assert "5 pages" in caught.value.message
+
+
+def test_html_reader_keeps_visible_text_only():
+    html = ("<html><head><title>Møteplan</title><script>var x=1;</script></head><body><nav>Meny</nav>"
+            "<h1>Kommunestyret</h1><p>Møte 18.03.2025 i <b>Formannskapssalen</b>.</p>"
+            "<table><tr><td>Oslo</td><td>1 447 130</td></tr></table></body></html>").encode()
+    doc = read_document(html, sniff.sniff_media_type(html, "plan.html"))
+    text = doc.pages[0].text
+    assert "Kommunestyret" in text and "Formannskapssalen" in text and "Oslo\t" in text
+    assert "var x" not in text and "Meny" not in text
+    assert doc.metadata_title == "Møteplan"
+
+
+def test_docx_reader_reads_paragraphs_tables_and_page_breaks(tmp_path):
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.core_properties.title = "Tilskuddsbrev 2023"
+    document.add_paragraph("Vår referanse: 23/02307-5")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Agder", "1 400 904"
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_paragraph("Med vennlig hilsen KS")
+    path = tmp_path / "brev.docx"
+    document.save(path)
+    doc = _read(path)
+    assert doc.media_type == sniff.DOCX and doc.metadata_title == "Tilskuddsbrev 2023"
+    assert len(doc.pages) == 2
+    assert "Agder\t1 400 904" in doc.pages[0].text
+    assert doc.pages[1].text.strip() == "Med vennlig hilsen KS"
+
+
+def test_sniffing_trusts_bytes_over_names():
+    assert sniff.sniff_media_type(b"<!DOCTYPE html><html></html>", "rapport.pdf") == sniff.HTML
+    assert sniff.sniff_media_type(b"%PDF-1.7\n...", "x.txt") == sniff.PDF
+    assert sniff.sniff_media_type(b"\x00\x01\x02binary", "blob.bin") == sniff.UNKNOWN
+    with pytest.raises(ReadError) as caught:
+        read_document(b"\x00\x01", sniff.UNKNOWN)
+    assert caught.value.code is ReasonCode.UNSUPPORTED_FORMAT
+
+
+def test_windows_1252_text_is_decoded():
+    doc = read_document("Møtebok for Sør-Odal".encode("cp1252"), sniff.TEXT)
+    assert doc.pages[0].text == "Møtebok for Sør-Odal"

@@ -1,0 +1,1 @@
+"""Turning page text into facts: classification, document metadata, normalisers, NLP, structures."""

@@ -1,0 +1,67 @@
+"""Title and document date: what a document calls itself and the date it speaks from.
+
+The document date drives code validity (a municipality's number depends on the date), so it is
+chosen with care: a labelled date (`Dato:`, `Møtedato`) wins; otherwise a date near the top of the
+first page; otherwise none, with the year from the title (`Årsmelding 2023`) when it gives one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from kommune_etl.models import Page
+from transforms.normalise.dates import find_dates
+
+_LABEL = re.compile(r"(?im)^[ \t]*(?:møtedato|mødedato|dato|date|møtetid|tid)\b[ \t]*:?")
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_TOP_OF_PAGE_CHARS = 1500
+_LABEL_WINDOW_CHARS = 2500
+_YEAR_HEAD_CHARS = 300
+_TITLE_MAX = 200
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    title: str | None
+    document_date: date | None
+    document_year: int | None
+
+
+def extract_metadata(pages: tuple[Page, ...], metadata_title: str | None = None) -> DocumentMetadata:
+    first_text = pages[0].text if pages else ""
+    title = _title(first_text, metadata_title)
+    document_date = _document_date(pages)
+    year = document_date.year if document_date else _year_from(f"{title or ''}\n{first_text[:_YEAR_HEAD_CHARS]}")
+    return DocumentMetadata(title, document_date, year)
+
+
+def _title(first_page: str, metadata_title: str | None) -> str | None:
+    if metadata_title and len(metadata_title) > 3 and not metadata_title.lower().startswith(("microsoft", "untitled")):
+        return metadata_title[:_TITLE_MAX]
+    for line in first_page.splitlines():
+        line = " ".join(line.lstrip("# ").split())
+        if len(line) >= 4 and any(ch.isalpha() for ch in line):
+            return line[:_TITLE_MAX]
+    return None
+
+
+def _document_date(pages: tuple[Page, ...]) -> date | None:
+    for page in pages[:2]:
+        head = page.text[:_LABEL_WINDOW_CHARS]
+        for label in _LABEL.finditer(head):
+            window = head[label.end(): label.end() + 80]
+            dates = find_dates(window)
+            if dates and dates[0].start < 40:
+                return dates[0].value
+    if pages:
+        top = find_dates(pages[0].text[:_TOP_OF_PAGE_CHARS])
+        if top:
+            return top[0].value
+    return None
+
+
+def _year_from(head: str) -> int | None:
+    match = _TITLE_YEAR.search(head)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,84 @@
+"""Full calendar dates in Norwegian (bokmål, nynorsk) and the Danish spellings old protocols use.
+
+`find_dates` returns every full date with its character span; it never guesses a missing year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS: dict[str, int] = {
+    "januar": 1, "jan": 1, "january": 1,
+    "februar": 2, "feb": 2, "febr": 2,
+    "mars": 3, "mar": 3, "marts": 3,
+    "april": 4, "apr": 4,
+    "mai": 5, "maj": 5,
+    "juni": 6, "jun": 6,
+    "juli": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "desember": 12, "des": 12, "december": 12, "dec": 12,
+}
+_WEEKDAYS = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|måndag|tysdag|laurdag|sundag|mandag|tisdag)"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+_NUMERIC = re.compile(r"(?<![\d.,/-])(?P<d>[0-3]?\d)(?P<sep>[./-])(?P<m>[01]?\d)(?P=sep)(?P<y>\d{4}|\d{2})(?![\d,/]|\.\d|-\d)")
+_ISO = re.compile(r"(?<![\d.,/-])(?P<y>(?:18|19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
+_WORDS = re.compile(
+    rf"(?<![\w.])(?:{_WEEKDAYS}\s+(?:d\.\s*|den\s+)?)?(?P<d>[0-3]?\d)\.\s*(?P<month>{_MONTH_NAMES})\.?\s+(?P<y>(?:18|19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    value: date
+    start: int
+    end: int
+    text: str
+
+
+def make_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def expand_year(two_digits: int, pivot: int = 50) -> int:
+    """`18.3.25` is 2025; municipal records rarely speak of years before 1950 in two digits."""
+    return 2000 + two_digits if two_digits < pivot else 1900 + two_digits
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    """Every full date in ``text`` with its span, in text order, without overlaps."""
+    found: list[DateMatch] = []
+    for pattern in (_WORDS, _ISO, _NUMERIC):
+        for m in pattern.finditer(text):
+            if any(m.start() < f.end and f.start < m.end() for f in found):
+                continue
+            value = _value(m)
+            if value is not None:
+                found.append(DateMatch(value, m.start(), m.end(), m.group(0)))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _value(m: re.Match[str]) -> date | None:
+    groups = m.groupdict()
+    year_text = groups["y"]
+    year = int(year_text) if len(year_text) == 4 else expand_year(int(year_text))
+    month = MONTHS[groups["month"].lower()] if groups.get("month") else int(groups["m"])
+    return make_date(year, month, int(groups["d"]))
+
+
+def format_date_nb(value: date, style: str = "numeric") -> str:
+    """The inverse of parsing, for property tests and display: `18.03.2025` or `18. mars 2025`."""
+    if style == "numeric":
+        return f"{value.day:02d}.{value.month:02d}.{value.year}"
+    names = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+             "november", "desember"]
+    return f"{value.day}. {names[value.month - 1]} {value.year}"

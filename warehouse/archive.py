@@ -1,0 +1,43 @@
+"""The raw archive: every input's original bytes, stored by sha256 before any parsing.
+
+Content addressing makes storing idempotent and lets a quarantined document be re-processed from
+exactly the bytes that arrived. Files are written to a temporary name and renamed, so a crash never
+leaves a half-written object under a valid hash.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class RawArchive:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).exists()
+
+    def store(self, sha256: str, content: bytes) -> Path:
+        target = self.path_for(sha256)
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def load(self, sha256: str) -> bytes:
+        return self.path_for(sha256).read_bytes()

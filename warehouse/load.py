@@ -1,0 +1,94 @@
+"""Write one processed document into the warehouse, all or nothing.
+
+`load_document` is the single writer's unit of work: the document row, its pages, its source
+version and (when rejected) its quarantine row commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import StrEnum
+
+import duckdb
+
+from kommune_etl import __version__
+from kommune_etl.models import DocumentResult, Status
+
+
+class Change(StrEnum):
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    UPDATED = "updated"
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the warehouse already knows about these bytes and this source path."""
+
+    known_sha256: bool
+    current_sha256: str | None
+    last_version: int
+
+    def change_for(self, sha256: str) -> Change:
+        if self.known_sha256 or self.current_sha256 == sha256:
+            return Change.UNCHANGED
+        return Change.UPDATED if self.current_sha256 else Change.NEW
+
+
+def source_state(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> SourceState:
+    known = con.execute("SELECT count(*) FROM documents WHERE sha256 = ?", [sha256]).fetchone()[0] > 0
+    row = con.execute(
+        "SELECT max(version), max(sha256) FILTER (WHERE is_current) FROM source_versions WHERE source = ?", [source]
+    ).fetchone()
+    return SourceState(known, row[1], row[0] or 0)
+
+
+def record_source_version(con: duckdb.DuckDBPyConnection, source: str, sha256: str, state: SourceState,
+                          seen_at: datetime | None = None) -> None:
+    """Point ``source`` at ``sha256``: a new version when the bytes behind the path changed."""
+    if state.current_sha256 == sha256:
+        return
+    seen_at = seen_at or datetime.now(timezone.utc)
+    con.execute("UPDATE source_versions SET is_current = false WHERE source = ? AND is_current", [source])
+    con.execute("INSERT INTO source_versions VALUES (?, ?, ?, ?, true)", [source, state.last_version + 1, sha256, seen_at])
+
+
+def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state: SourceState) -> None:
+    """Insert ``result`` in one transaction; on any error nothing of it remains."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _insert_document(con, result)
+        _insert_pages(con, result)
+        if result.status is Status.REJECTED and result.error is not None:
+            con.execute(
+                "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at)"
+                " VALUES (?, ?, 'read', ?, ?, ?)",
+                [result.sha256, result.source, result.error.code, result.error.message, result.processed_at],
+            )
+        record_source_version(con, result.source, result.sha256, state, result.processed_at)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _insert_document(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
+    con.execute(
+        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            r.sha256, r.source, r.media_type, r.byte_size, r.doc_type.value, list(r.doc_type_evidence), r.title,
+            r.document_date, r.document_year, r.page_count, r.extractor, r.status.value,
+            r.error.code if r.error else None, r.error.message if r.error else None,
+            r.processed_at, r.processed_at, __version__,
+        ],
+    )
+
+
+def _insert_pages(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
+    if not r.pages:
+        return
+    con.executemany(
+        "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+        [[r.sha256, p.number, p.text, len(p.text), p.method, p.has_images] for p in r.pages],
+    )
