@@ -15,7 +15,7 @@ CASES = {
     # file: (doc_type, document date or None, year)
     "kristiansand_oppvekstutvalget_referat_2025-03-18": ("protocol", "2025-03-18", 2025),
     "ks_tilskuddsbrev_velferdsteknologi_karmoy_2023-05-08": ("grant_letter", "2023-05-08", 2023),
-    "kdd_digitalisering_orientering_kommunesektoren_2022": ("letter", None, None),
+    "kdd_digitalisering_orientering_kommunesektoren_2022": ("letter", None, 2022),  # latest full date mentioned
     "ikt_orkide_arsmelding_2023_faggrupper": ("annual_report", None, 2023),
     "digitrofi_helseteknologi_frokostmote_oppdragsbrev_2024": ("presentation", "2024-09-27", 2024),
 }

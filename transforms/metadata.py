@@ -28,12 +28,22 @@ class DocumentMetadata:
     document_date: date | None
     document_year: int | None
 
+    def reference_date(self, today: date | None = None) -> date:
+        """The date codes are resolved at: the document date, else mid-year of its year, else today."""
+        if self.document_date:
+            return self.document_date
+        if self.document_year:
+            return date(self.document_year, 7, 1)
+        return today or date.today()
+
 
 def extract_metadata(pages: tuple[Page, ...], metadata_title: str | None = None) -> DocumentMetadata:
     first_text = pages[0].text if pages else ""
     title = _title(first_text, metadata_title)
     document_date = _document_date(pages)
     year = document_date.year if document_date else _year_from(f"{title or ''}\n{first_text[:_YEAR_HEAD_CHARS]}")
+    if year is None:
+        year = _latest_dated_year(pages)
     return DocumentMetadata(title, document_date, year)
 
 
@@ -60,6 +70,12 @@ def _document_date(pages: tuple[Page, ...]) -> date | None:
         if top:
             return top[0].value
     return None
+
+
+def _latest_dated_year(pages: tuple[Page, ...]) -> int | None:
+    """An undated document speaks from no earlier than the latest full date it mentions."""
+    years = [d.value.year for page in pages for d in find_dates(page.text)]
+    return max(years) if years else None
 
 
 def _year_from(head: str) -> int | None:

@@ -11,6 +11,8 @@ import re
 
 from kommune_etl.models import ExtractedDocument, Page, ReadError, ReasonCode
 
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_FOOTNOTE_MARK = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>", re.IGNORECASE)
 _INLINE_TAG = re.compile(r"</?(?:b|i|u|em|strong|sup|sub|span|br)\b[^>\n]*>", re.IGNORECASE)
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^)\s]+)\)")
@@ -36,6 +38,8 @@ def decode_text(content: bytes) -> str:
 def strip_markup(text: str) -> str:
     """Remove inline HTML tags and Markdown syntax, keeping their text (pure; offsets change)."""
     text = _AUTOLINK.sub(r"\1", text)
+    # a footnote mark stays a superscript, so `21.12.2023<sup>1</sup>` does not become the number 20231
+    text = _FOOTNOTE_MARK.sub(lambda m: m.group(1).translate(_SUPERSCRIPT_DIGITS), text)
     text = _INLINE_TAG.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_HEADING.sub("", text)

@@ -33,6 +33,11 @@ _WORDS = re.compile(
     re.IGNORECASE,
 )
 
+_COMPACT = re.compile(r"(?<![\d/-])(?P<d>[0-3]\d)(?P<m>[01]\d)(?P<y>20[0-4]\d)(?![\d/-])")
+_DAY_MONTH = re.compile(rf"(?<![\w.])(?P<d>[0-3]?\d)\.\s*(?P<month>{_MONTH_NAMES})\b\.?(?!\s*(?:\d|-))", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d,./-])((?:19|20)\d\d)(?![\d,./-])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"])|\n")
+
 
 @dataclass(frozen=True)
 class DateMatch:
@@ -57,14 +62,40 @@ def expand_year(two_digits: int, pivot: int = 50) -> int:
 def find_dates(text: str) -> list[DateMatch]:
     """Every full date in ``text`` with its span, in text order, without overlaps."""
     found: list[DateMatch] = []
-    for pattern in (_WORDS, _ISO, _NUMERIC):
+    for pattern in (_WORDS, _ISO, _NUMERIC, _COMPACT):
         for m in pattern.finditer(text):
             if any(m.start() < f.end and f.start < m.end() for f in found):
                 continue
             value = _value(m)
             if value is not None:
                 found.append(DateMatch(value, m.start(), m.end(), m.group(0)))
+    for m in _DAY_MONTH.finditer(text):
+        if any(m.start() < f.end and f.start < m.end() for f in found):
+            continue
+        year = sentence_year(text, m.start(), m.end())
+        if year is not None:
+            value = make_date(year, MONTHS[m["month"].lower()], int(m["d"]))
+            if value is not None:
+                found.append(DateMatch(value, m.start(), m.end(), m.group(0).rstrip(".")))
     return sorted(found, key=lambda f: f.start)
+
+
+def find_partial_dates(text: str) -> list[tuple[int, int, int, int, str]]:
+    """Day and month with no year in their sentence: (day, month, start, end, text); never guessed."""
+    partial = []
+    for m in _DAY_MONTH.finditer(text):
+        if sentence_year(text, m.start(), m.end()) is None and not _WORDS.match(text, m.start()):
+            partial.append((int(m["d"]), MONTHS[m["month"].lower()], m.start(), m.end(), m.group(0).rstrip(".")))
+    return partial
+
+
+def sentence_year(text: str, start: int, end: int) -> int | None:
+    """The one year written in the same sentence as text[start:end], if exactly one is."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right_match = _SENTENCE_END.search(text, end)
+    right = right_match.start() if right_match else len(text)
+    years = {int(y) for y in _YEAR.findall(text[left:start] + " " + text[end:right])}
+    return years.pop() if len(years) == 1 else None
 
 
 def _value(m: re.Match[str]) -> date | None:

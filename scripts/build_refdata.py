@@ -1,0 +1,95 @@
+"""Rebuild the shipped reference data (kommune_etl/refdata/) from the shared raw files.
+
+    uv run python scripts/build_refdata.py [--source ../shared/refdata] [--out kommune_etl/refdata]
+
+The product never reads ../shared at run time: this script copies the facts it needs (municipality
+and county codes with validity periods and all name forms, party codes, public bodies, regional
+networks) into small, sorted CSV files. Output is deterministic, so a test can rebuild and compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write(rows: list[dict[str, str]], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, "") for c in columns})
+    return buffer.getvalue()
+
+
+def municipalities(source: Path) -> str:
+    rows = _read(source / "kommuner_klass131_history.csv")
+    out = []
+    for row in rows:
+        names = set(filter(None, row["navn_deler"].split("|"))) | {row["navn"]}
+        out.append({"code": row["kommunenummer"], "name": row["navn"], "names": "|".join(sorted(names)),
+                    "county": row["fylkesnummer"], "valid_from": row["gyldig_fra"], "valid_to": row["gyldig_til"]})
+    out.sort(key=lambda r: (r["code"], r["valid_from"]))
+    return _write(out, ["code", "name", "names", "county", "valid_from", "valid_to"])
+
+
+def counties(source: Path) -> str:
+    out = [{"code": r["fylkesnummer"], "name": r["navn"], "names": "|".join(sorted(set(r["navn_deler"].split("|")) | {r["navn"]})),
+            "valid_from": r["gyldig_fra"], "valid_to": r["gyldig_til"]} for r in _read(source / "fylker_history_derived.csv")]
+    out.sort(key=lambda r: (r["code"], r["valid_from"]))
+    return _write(out, ["code", "name", "names", "valid_from", "valid_to"])
+
+
+def parties(source: Path) -> str:
+    out = [{"code": r["valg_partikode"], "variants": r["protokoll_varianter"], "name": r["navn_nb"]}
+           for r in _read(source / "partier_forkortelser.csv")]
+    return _write(out, ["code", "variants", "name"])
+
+
+def public_bodies(source: Path) -> str:
+    out = [{"short": r["forkortelse"], "variants": r["varianter"], "name": " ".join(r["navn_nb"].split()),
+            "kind": r["type"], "orgnr": r["orgnr"]} for r in _read(source / "offentlige_organer_forkortelser.csv")]
+    return _write(out, ["short", "variants", "name", "kind", "orgnr"])
+
+
+def networks(source: Path) -> str:
+    out = [{"name": r["navn"], "variants": r["varianter"], "region": r["fylke_region"]}
+           for r in _read(source / "regionale_digitaliseringsnettverk.csv")]
+    return _write(out, ["name", "variants", "region"])
+
+
+BUILDERS = {
+    "municipalities.csv": municipalities,
+    "counties.csv": counties,
+    "parties.csv": parties,
+    "public_bodies.csv": public_bodies,
+    "networks.csv": networks,
+}
+
+
+def build(source: Path) -> dict[str, str]:
+    return {name: builder(source) for name, builder in BUILDERS.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=REPO.parent / "shared" / "refdata")
+    parser.add_argument("--out", type=Path, default=REPO / "kommune_etl" / "refdata")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, text in build(args.source).items():
+        (args.out / name).write_text(text, encoding="utf-8")
+        print(f"{args.out / name}: {text.count(chr(10)) - 1} rows")
+
+
+if __name__ == "__main__":
+    main()
