@@ -70,6 +70,9 @@ def _address_space_bytes() -> int:
 
 
 def _child(sender, content: bytes, media_type: str, memory_mb: int, pdf_backend: str | None) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # an abort under the memory ceiling is an expected outcome, not a crash report
     try:
         from extractors.readers import preload_libraries, read_document
 

@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("status", help="documents per type and status, last runs, open quarantine"))
     p.set_defaults(handler=_cmd_status)
 
+    p = sub.add_parser("evaluate", help="precision/recall of normalised entities against answer keys")
+    p.add_argument("gold_dir", type=Path, metavar="GOLD_DIR")
+    p.add_argument("--docs", type=Path, action="append",
+                   help="folder with the documents named like the keys (repeatable; default: GOLD_DIR/../corpus/samples "
+                        "and samples-pdf)")
+    p.add_argument("--min", type=float, default=0.0, help="exit 1 when a gated label falls below this precision/recall")
+    p.set_defaults(handler=_cmd_evaluate)
+
     p = with_db(sub.add_parser("demo", help="ingest the bundled sample documents and show what landed"))
     p.set_defaults(handler=_cmd_demo)
     return parser
@@ -172,6 +180,26 @@ def _cmd_status(args: argparse.Namespace) -> int:
         cursor = con.execute(sql)
         print(f"\n{heading}")
         write_rows([d[0] for d in cursor.description], cursor.fetchall(), "table")
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from kommune_etl.evaluate import GATED_LABELS, find_documents, load_gold, score
+    from kommune_etl.pipeline import process_document, read_raw
+
+    folders = args.docs or [args.gold_dir.parent / "corpus" / "samples", args.gold_dir.parent / "corpus" / "samples-pdf"]
+    rows, failing = [], []
+    for stem, gold in load_gold(args.gold_dir).items():
+        for path in find_documents(stem, folders):
+            for s in score(process_document(read_raw(path)), gold):
+                rows.append((s.document, s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
+                             s.predicted, s.expected, " ".join(s.missing[:4]), " ".join(s.extra[:4])))
+                if s.label in GATED_LABELS and min(s.precision, s.recall) < args.min:
+                    failing.append(f"{s.document} {s.label}")
+    write_rows(["document", "label", "P", "R", "F1", "found", "expected", "missing", "extra"], rows, "table")
+    if failing:
+        print(f"below {args.min}: " + ", ".join(failing), file=sys.stderr)
+        return EXIT_REJECTED
     return EXIT_OK
 
 

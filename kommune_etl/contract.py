@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kommune_etl.models import DocumentResult
+from kommune_etl.models import DocumentResult, Entity
 
 CONTRACT_VERSION = 1
 
@@ -31,5 +31,17 @@ def document_json(result: DocumentResult) -> dict[str, Any]:
             "status": result.status.value,
         },
         "error": {"code": result.error.code, "message": result.error.message} if result.error else None,
-        "entities": [],
+        "entities": [entity_json(e) for e in result.entities],
     }
+
+
+def entity_json(entity: Entity) -> dict[str, Any]:
+    record = {"label": entity.label, "text": entity.text, "value": entity.value, "page": entity.page,
+              "start": entity.start, "end": entity.end}
+    if entity.value_max is not None:
+        record["value_max"] = entity.value_max
+    if entity.source != "rules":
+        record["source"] = entity.source
+    if entity.confidence is not None:
+        record["confidence"] = entity.confidence
+    return record

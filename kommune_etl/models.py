@@ -116,6 +116,25 @@ class ReadError(Exception):
 
 
 @dataclass(frozen=True)
+class Entity:
+    """A found and normalised mention, traceable to its page and character span in that page's text.
+
+    ``value`` is JSON-ready: kroner as a number, dates as `YYYY-MM-DD`, periods as {start, end}, codes
+    as strings (`"4204"`, `"42"`; None when the name had no valid code at the document's date).
+    """
+
+    label: str
+    text: str
+    value: object
+    page: int
+    start: int
+    end: int
+    value_max: object = None
+    source: str = "rules"
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
 class Classification:
     doc_type: DocType
     evidence: tuple[str, ...]
@@ -137,6 +156,7 @@ class DocumentResult:
     document_year: int | None = None
     extractor: str | None = None
     pages: tuple[Page, ...] = ()
+    entities: tuple[Entity, ...] = ()
     error: DocumentError | None = None
     processed_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 

@@ -6,6 +6,7 @@ version and (when rejected) its quarantine row commit together or not at all.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import StrEnum
@@ -60,6 +61,7 @@ def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state:
     try:
         _insert_document(con, result)
         _insert_pages(con, result)
+        _insert_entities(con, result)
         if result.status is Status.REJECTED and result.error is not None:
             con.execute(
                 "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at)"
@@ -91,4 +93,16 @@ def _insert_pages(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
     con.executemany(
         "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)",
         [[r.sha256, p.number, p.text, len(p.text), p.method, p.has_images] for p in r.pages],
+    )
+
+
+def _insert_entities(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
+    if not r.entities:
+        return
+    con.executemany(
+        "INSERT INTO entities (sha256, page_number, label, text, value, value_max, start_char, end_char, source,"
+        " confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[r.sha256, e.page, e.label, e.text, json.dumps(e.value, ensure_ascii=False),
+          None if e.value_max is None else json.dumps(e.value_max), e.start, e.end, e.source, e.confidence]
+         for e in r.entities],
     )

@@ -1,0 +1,1 @@
+"""The Norwegian entity pipeline: `spacy.blank("nb")` plus registered, config-driven components."""

@@ -1,0 +1,166 @@
+"""Registered spaCy components. Each reads the page text of a Doc and appends found entities.
+
+Components work on character offsets (the provenance we store) rather than tokens: Norwegian amounts
+and dates span tokens in ways the blank tokenizer splits unpredictably (`kr.434 800`, `18.3.25`).
+What a component needs from outside the page (the document's reference date, money-table cells found
+across page breaks) arrives in ``doc._.kommune_context``; results go to ``doc._.kommune_entities`` as
+(label, text, value, start, end, value_max) tuples.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kommune_etl.refdata import load
+from transforms.actors import Actors
+from transforms.normalise.amounts import as_number, find_amounts
+from transforms.normalise.dates import find_dates
+from transforms.normalise.periods import find_periods
+from transforms.places import COUNTY, Gazetteer, find_places
+from transforms.references import find_case_refs, find_project_numbers
+
+if not Doc.has_extension("kommune_entities"):
+    Doc.set_extension("kommune_entities", default=None)
+if not Doc.has_extension("kommune_context"):
+    Doc.set_extension("kommune_context", default=None)
+
+
+def _sink(doc: Doc) -> list:
+    if doc._.kommune_entities is None:
+        doc._.kommune_entities = []
+    return doc._.kommune_entities
+
+
+def _context(doc: Doc) -> dict:
+    return doc._.kommune_context or {}
+
+
+def _reference_date(doc: Doc) -> date:
+    return _context(doc).get("reference_date") or date.today()
+
+
+class AmountComponent:
+    def __init__(self, use_tables: bool):
+        self.use_tables = use_tables
+
+    def __call__(self, doc: Doc) -> Doc:
+        sink = _sink(doc)
+        matches = [m for m in find_amounts(doc.text) if not m.ambiguous]
+        for m in matches:
+            sink.append(("AMOUNT", m.text, as_number(m.value), m.start, m.end, as_number(m.value_max)))
+        if self.use_tables:
+            for cell in _context(doc).get("table_cells", ()):
+                if not any(cell.start < m.end and m.start < cell.end for m in matches):
+                    sink.append(("AMOUNT", cell.text, as_number(cell.value), cell.start, cell.end, None))
+        return doc
+
+
+class DateComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        sink = _sink(doc)
+        for m in find_dates(doc.text):
+            sink.append(("DATE", m.text, m.value.isoformat(), m.start, m.end, None))
+        return doc
+
+
+class PeriodComponent:
+    def __init__(self, default_to_document_year: bool):
+        self.default_to_document_year = default_to_document_year
+
+    def __call__(self, doc: Doc) -> Doc:
+        sink = _sink(doc)
+        year = _reference_date(doc).year if self.default_to_document_year and _context(doc).get("reference_date") else None
+        for m in find_periods(doc.text, default_year=year):
+            sink.append(("PERIOD", m.text, {"start": m.start_date.isoformat(), "end": m.end_date.isoformat()},
+                         m.start, m.end, None))
+        return doc
+
+
+class PlaceComponent:
+    def __init__(self, municipalities: str, counties: str):
+        self.gazetteer = Gazetteer.from_rows(load(municipalities), load(counties))
+
+    def __call__(self, doc: Doc) -> Doc:
+        sink = _sink(doc)
+        on = _reference_date(doc)
+        first = find_places(doc.text, on, self.gazetteer)
+        counties = {m.value for m in first if m.label == COUNTY and m.value}
+        matches = find_places(doc.text, on, self.gazetteer, counties) if counties else first
+        for m in matches:
+            sink.append((m.label, m.text, m.value, m.start, m.end, None))
+        return doc
+
+
+class ActorComponent:
+    def __init__(self, bodies: str, networks: str, projects: str, parties: str):
+        self.actors = Actors(load(bodies), load(networks), load(projects), load(parties))
+
+    def __call__(self, doc: Doc) -> Doc:
+        sink = _sink(doc)
+        for m in [*self.actors.find_orgs(doc.text), *self.actors.find_projects(doc.text),
+                  *self.actors.find_persons_and_parties(doc.text)]:
+            sink.append((m.label, m.text, m.value, m.start, m.end, None))
+        return doc
+
+
+class ReferenceComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        sink = _sink(doc)
+        for m in [*find_case_refs(doc.text), *find_project_numbers(doc.text)]:
+            sink.append((m.label, m.text, m.value, m.start, m.end, None))
+        return doc
+
+
+class StatisticalNerBridge:
+    """Turns a statistical model's `doc.ents` (e.g. nb_core_news_lg: PER, ORG) into our labels."""
+
+    def __init__(self, label_map: dict[str, str]):
+        self.label_map = label_map
+
+    def __call__(self, doc: Doc) -> Doc:
+        sink = _sink(doc)
+        known = {(e[0], e[3], e[4]) for e in sink}
+        for ent in doc.ents:
+            label = self.label_map.get(ent.label_)
+            if label and (label, ent.start_char, ent.end_char) not in known:
+                sink.append((label, ent.text, ent.text, ent.start_char, ent.end_char, None, "model"))
+        return doc
+
+
+@Language.factory("kommune_amounts", default_config={"use_tables": True})
+def make_amounts(nlp: Language, name: str, use_tables: bool) -> AmountComponent:
+    return AmountComponent(use_tables)
+
+
+@Language.factory("kommune_dates")
+def make_dates(nlp: Language, name: str) -> DateComponent:
+    return DateComponent()
+
+
+@Language.factory("kommune_periods", default_config={"default_to_document_year": True})
+def make_periods(nlp: Language, name: str, default_to_document_year: bool) -> PeriodComponent:
+    return PeriodComponent(default_to_document_year)
+
+
+@Language.factory("kommune_places", default_config={"municipalities": "municipalities.csv", "counties": "counties.csv"})
+def make_places(nlp: Language, name: str, municipalities: str, counties: str) -> PlaceComponent:
+    return PlaceComponent(municipalities, counties)
+
+
+@Language.factory("kommune_actors", default_config={"bodies": "public_bodies.csv", "networks": "networks.csv",
+                                                     "projects": "projects.csv", "parties": "parties.csv"})
+def make_actors(nlp: Language, name: str, bodies: str, networks: str, projects: str, parties: str) -> ActorComponent:
+    return ActorComponent(bodies, networks, projects, parties)
+
+
+@Language.factory("kommune_references")
+def make_references(nlp: Language, name: str) -> ReferenceComponent:
+    return ReferenceComponent()
+
+
+@Language.factory("kommune_statistical_ner", default_config={"label_map": {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG"}})
+def make_bridge(nlp: Language, name: str, label_map: dict[str, str]) -> StatisticalNerBridge:
+    return StatisticalNerBridge(label_map)

@@ -1,0 +1,78 @@
+"""Build the entity pipeline from its config and run it over a document's pages.
+
+`extract_entities` is the NLP stage function: pages and the document's reference date in, Entity
+records with page provenance out. Money tables are read once per document (they cross page breaks)
+and handed to each page's Doc.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import transforms.nlp.components  # noqa: F401  (registers the factories)
+from kommune_etl.models import Entity, Page
+from transforms.tables import money_table_rows
+
+CONFIG_PATH = Path(__file__).with_name("pipeline.cfg")
+MODEL_ENV = "KOMMUNE_ETL_SPACY_MODEL"
+
+
+def build_nlp(config_path: Path = CONFIG_PATH, model: str | None = None) -> Language:
+    """`spacy.blank("nb")` plus our components from the config; with ``model``, a user's trained
+    pipeline (its tokenizer and NER) comes first and its entities are bridged to our labels."""
+    config = spacy.util.load_config(config_path)
+    model = model or os.environ.get(MODEL_ENV) or None
+    if not model:
+        return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp = spacy.load(model, exclude=["lemmatizer", "parser", "attribute_ruler", "morphologizer", "tagger"])
+    for name in config["nlp"]["pipeline"]:
+        settings = {k: v for k, v in config["components"][name].items() if k != "factory"}
+        nlp.add_pipe(config["components"][name]["factory"], name=name, config=settings)
+    nlp.add_pipe("kommune_statistical_ner")
+    return nlp
+
+
+@cache
+def default_nlp() -> Language:
+    return build_nlp()
+
+
+def extract_entities(pages: tuple[Page, ...], reference_date: date, nlp: Language | None = None) -> tuple[Entity, ...]:
+    nlp = nlp or default_nlp()
+    cells_by_page = _table_cells_by_page(pages)
+    docs = []
+    for page in pages:
+        doc = nlp.make_doc(page.text)
+        doc._.kommune_context = {"reference_date": reference_date, "table_cells": cells_by_page.get(page.number, ())}
+        docs.append(doc)
+    entities: list[Entity] = []
+    for page, doc in zip(pages, nlp.pipe(docs, batch_size=nlp.batch_size)):
+        for found in doc._.kommune_entities or ():
+            label, text, value, start, end, value_max, *source = found
+            entities.append(Entity(label, text, value, page.number, start, end, value_max, source[0] if source else "rules"))
+    entities.sort(key=lambda e: (e.page, e.start, e.label))
+    return tuple(entities)
+
+
+def _table_cells_by_page(pages: tuple[Page, ...]) -> dict[int, list]:
+    """Money-table cells of the whole document, in each page's own coordinates."""
+    from dataclasses import replace
+
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page.text) + 1
+    joined = "\n".join(page.text for page in pages)
+    by_page: dict[int, list] = {}
+    for row in money_table_rows(joined):
+        for cell in row.cells:
+            index = max(i for i, s in enumerate(starts) if s <= cell.start)
+            shift = starts[index]
+            by_page.setdefault(pages[index].number, []).append(replace(cell, start=cell.start - shift, end=cell.end - shift))
+    return by_page
