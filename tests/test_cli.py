@@ -29,7 +29,14 @@ def test_extract_prints_the_documented_json():
     assert (doc["doc_type"], doc["date"], doc["pages"], doc["extractor"], doc["status"]) == (
         "protocol", "2025-03-18", 1, "text", "ok")
     assert doc["title"] == "REFERAT Oppvekstutvalget d. 18-03-2025"
-    assert payload["error"] is None and isinstance(payload["entities"], list)
+    assert payload["error"] is None
+    amount = next(e for e in payload["entities"] if e["label"] == "AMOUNT" and e["value"] == 26640)
+    assert amount == {"label": "AMOUNT", "text": "kr. 26 640,-", "value": 26640, "page": 1,
+                      "start": amount["start"], "end": amount["start"] + len("kr. 26 640,-")}
+    municipality = next(e for e in payload["entities"] if e["label"] == "MUNICIPALITY" and e["value"] == "4204")
+    assert municipality["text"] == "Kristiansand"
+    ranged = next(e for e in payload["entities"] if e["label"] == "AMOUNT" and e.get("value_max") == 50000)
+    assert ranged["value"] == 40000
 
 
 def test_extract_of_a_rejected_file_exits_1_and_still_prints_json():

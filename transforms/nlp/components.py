@@ -38,6 +38,16 @@ def _context(doc: Doc) -> dict:
     return doc._.kommune_context or {}
 
 
+def _text(doc: Doc) -> str:
+    """The page text. `Doc.text` rebuilds it from tokens on every access, so it is read once per Doc."""
+    context = doc._.kommune_context
+    if context is None:
+        context = doc._.kommune_context = {}
+    if "text" not in context:
+        context["text"] = doc.text
+    return context["text"]
+
+
 def _reference_date(doc: Doc) -> date:
     return _context(doc).get("reference_date") or date.today()
 
@@ -48,7 +58,7 @@ class AmountComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         sink = _sink(doc)
-        matches = [m for m in find_amounts(doc.text) if not m.ambiguous]
+        matches = [m for m in find_amounts(_text(doc)) if not m.ambiguous]
         for m in matches:
             sink.append(("AMOUNT", m.text, as_number(m.value), m.start, m.end, as_number(m.value_max)))
         if self.use_tables:
@@ -61,7 +71,7 @@ class AmountComponent:
 class DateComponent:
     def __call__(self, doc: Doc) -> Doc:
         sink = _sink(doc)
-        for m in find_dates(doc.text):
+        for m in find_dates(_text(doc)):
             sink.append(("DATE", m.text, m.value.isoformat(), m.start, m.end, None))
         return doc
 
@@ -73,7 +83,7 @@ class PeriodComponent:
     def __call__(self, doc: Doc) -> Doc:
         sink = _sink(doc)
         year = _reference_date(doc).year if self.default_to_document_year and _context(doc).get("reference_date") else None
-        for m in find_periods(doc.text, default_year=year):
+        for m in find_periods(_text(doc), default_year=year):
             sink.append(("PERIOD", m.text, {"start": m.start_date.isoformat(), "end": m.end_date.isoformat()},
                          m.start, m.end, None))
         return doc
@@ -86,9 +96,10 @@ class PlaceComponent:
     def __call__(self, doc: Doc) -> Doc:
         sink = _sink(doc)
         on = _reference_date(doc)
-        first = find_places(doc.text, on, self.gazetteer)
+        text = _text(doc)
+        first = find_places(text, on, self.gazetteer)
         counties = {m.value for m in first if m.label == COUNTY and m.value}
-        matches = find_places(doc.text, on, self.gazetteer, counties) if counties else first
+        matches = find_places(text, on, self.gazetteer, counties) if counties else first
         for m in matches:
             sink.append((m.label, m.text, m.value, m.start, m.end, None))
         return doc
@@ -100,8 +111,8 @@ class ActorComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         sink = _sink(doc)
-        for m in [*self.actors.find_orgs(doc.text), *self.actors.find_projects(doc.text),
-                  *self.actors.find_persons_and_parties(doc.text)]:
+        text = _text(doc)
+        for m in [*self.actors.find_orgs(text), *self.actors.find_projects(text), *self.actors.find_persons_and_parties(text)]:
             sink.append((m.label, m.text, m.value, m.start, m.end, None))
         return doc
 
@@ -109,7 +120,8 @@ class ActorComponent:
 class ReferenceComponent:
     def __call__(self, doc: Doc) -> Doc:
         sink = _sink(doc)
-        for m in [*find_case_refs(doc.text), *find_project_numbers(doc.text)]:
+        text = _text(doc)
+        for m in [*find_case_refs(text), *find_project_numbers(text)]:
             sink.append((m.label, m.text, m.value, m.start, m.end, None))
         return doc
 

@@ -49,7 +49,8 @@ def extract_entities(pages: tuple[Page, ...], reference_date: date, nlp: Languag
     docs = []
     for page in pages:
         doc = nlp.make_doc(page.text)
-        doc._.kommune_context = {"reference_date": reference_date, "table_cells": cells_by_page.get(page.number, ())}
+        doc._.kommune_context = {"reference_date": reference_date, "table_cells": cells_by_page.get(page.number, ()),
+                                 "text": page.text}
         docs.append(doc)
     entities: list[Entity] = []
     for page, doc in zip(pages, nlp.pipe(docs, batch_size=nlp.batch_size)):

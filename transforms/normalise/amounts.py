@@ -105,7 +105,8 @@ def find_amounts(text: str) -> list[AmountMatch]:
             if taken(m.start(), m.end()):
                 continue
             value, ambiguous = _scaled(m["num"], m.groupdict().get("scale"))
-            found.append(AmountMatch(value, m.start(), m.end(), m.group(0).rstrip(), ambiguous=ambiguous))
+            matched = m.group(0).rstrip()
+            found.append(AmountMatch(value, m.start(), m.start() + len(matched), matched, ambiguous=ambiguous))
     return sorted(found, key=lambda f: f.start)
 
 

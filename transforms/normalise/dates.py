@@ -76,7 +76,8 @@ def find_dates(text: str) -> list[DateMatch]:
         if year is not None:
             value = make_date(year, MONTHS[m["month"].lower()], int(m["d"]))
             if value is not None:
-                found.append(DateMatch(value, m.start(), m.end(), m.group(0).rstrip(".")))
+                end = m.end() - (1 if m.group(0).endswith(".") else 0)
+                found.append(DateMatch(value, m.start(), end, text[m.start():end]))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -85,7 +86,8 @@ def find_partial_dates(text: str) -> list[tuple[int, int, int, int, str]]:
     partial = []
     for m in _DAY_MONTH.finditer(text):
         if sentence_year(text, m.start(), m.end()) is None and not _WORDS.match(text, m.start()):
-            partial.append((int(m["d"]), MONTHS[m["month"].lower()], m.start(), m.end(), m.group(0).rstrip(".")))
+            end = m.end() - (1 if m.group(0).endswith(".") else 0)
+            partial.append((int(m["d"]), MONTHS[m["month"].lower()], m.start(), end, text[m.start():end]))
     return partial
 
 
