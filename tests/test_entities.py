@@ -118,3 +118,20 @@ def test_entities_are_loaded_into_duckdb(db_path):
     row = con.execute("SELECT value FROM entities WHERE label = 'DATE' ORDER BY start_char LIMIT 1").fetchone()
     assert json.loads(row[0]) == "2023-05-08"
     con.close()
+
+
+def test_a_users_ner_model_adds_persons_and_orgs_without_code_changes(tmp_path, monkeypatch):
+    import spacy
+
+    # a small pipeline on disk standing in for e.g. nb_core_news_lg: it sets doc.ents with PER/ORG labels
+    model = spacy.blank("nb")
+    ruler = model.add_pipe("entity_ruler", name="ner")
+    ruler.add_patterns([{"label": "PER", "pattern": "Kari Nordmann"}, {"label": "ORG", "pattern": "Lyngdal Bygg AS"}])
+    model.to_disk(tmp_path / "user_model")
+    monkeypatch.setenv("KOMMUNE_ETL_SPACY_MODEL", str(tmp_path / "user_model"))
+    nlp = build_nlp()
+    assert nlp.pipe_names[0] == "ner" and nlp.pipe_names[-1] == "kommune_statistical_ner"
+    page = Page(1, "Kari Nordmann fra Lyngdal Bygg AS fikk kr 45 000,- fra Lyngdal kommune.")
+    found = {(e.label, e.value, e.source) for e in extract_entities((page,), date(2024, 5, 1), nlp)}
+    assert {("PERSON", "Kari Nordmann", "model"), ("ORG", "Lyngdal Bygg AS", "model"),
+            ("AMOUNT", 45000, "rules"), ("MUNICIPALITY", "4225", "rules")} <= found
