@@ -87,7 +87,7 @@ def main() -> None:
     print(f"\nspeed ratio pypdfium2 / pdfminer.six: {ratio:.1f}x")
     rates = [ingest_rate(args.corpus) for _ in range(args.runs)]
     rate = statistics.median(r[0] for r in rates)
-    print(f"ingest end-to-end (sandboxed read, classify, DuckDB load): {rate:.1f} pages/s "
+    print(f"ingest end-to-end (sandboxed read, classify, entities, DuckDB load): {rate:.1f} pages/s "
           f"({rates[0][1]} pages, median of {args.runs} runs)")
 
 
