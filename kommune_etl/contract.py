@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from dataclasses import asdict
+
 from kommune_etl.models import DocumentResult, Entity
+from transforms.structures.records import Letter, Meeting, Structures
 
 CONTRACT_VERSION = 1
 
 
 def document_json(result: DocumentResult) -> dict[str, Any]:
-    return {
+    return _plain({
         "contract_version": CONTRACT_VERSION,
         "document": {
             "sha256": result.sha256,
@@ -32,7 +35,54 @@ def document_json(result: DocumentResult) -> dict[str, Any]:
         },
         "error": {"code": result.error.code, "message": result.error.message} if result.error else None,
         "entities": [entity_json(e) for e in result.entities],
+        **structures_json(result.structures),
+    })
+
+
+def _plain(value: Any) -> Any:
+    """Tuples become lists, so the dict equals what `json.loads(json.dumps(...))` gives back."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def structures_json(structures: Structures | None) -> dict[str, Any]:
+    """`meeting`, `grants`, `table_totals`, `letter`, `report` in the answer keys' shape (null/[] when absent)."""
+    structures = structures or Structures()
+    return {
+        "meeting": meeting_json(structures.meeting) if structures.meeting else None,
+        "grants": [asdict(g) for g in structures.grants],
+        "table_totals": [asdict(t) for t in structures.table_totals],
+        "letter": _letter_json(structures.letter) if structures.letter else None,
+        "report": asdict(structures.report) if structures.report else None,
     }
+
+
+def meeting_json(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "body": meeting.body, "municipality": meeting.municipality, "date": meeting.date, "start": meeting.start,
+        "end": meeting.end, "place": meeting.place, "chair": meeting.chair, "secretary": meeting.secretary,
+        "members_present": [{"name": a.name, "party": a.party, "party_code": a.party_code,
+                             "substitute_for": a.substitute_for} for a in meeting.members_present],
+        "attendance": [asdict(a) for a in meeting.attendees],
+        "items": [{
+            "case": i.case, "archive_ref": i.archive_ref, "title": i.title, "outcome": i.outcome,
+            "votes_for": i.votes_for, "votes_against": i.votes_against, "against_parties": list(i.against_parties),
+            "extra_proposals": [{"by": p.by, "kind": p.kind, "outcome": p.outcome, "votes_for": p.votes_for,
+                                 "votes_against": p.votes_against, "against_parties": list(p.against_parties)}
+                                for p in i.extra_proposals],
+            "decision_kind": i.decision_kind, "item_type": i.item_type, "proposed_decision": i.proposed_decision,
+            "decision_text": i.decision_text, "page": i.page, "issues": list(i.issues),
+        } for i in meeting.items],
+    }
+
+
+def _letter_json(letter: Letter) -> dict[str, Any]:
+    record = asdict(letter)
+    record["deadlines"] = [{"what": what, "date": when} for what, when in letter.deadlines]
+    return record
 
 
 def entity_json(entity: Entity) -> dict[str, Any]:

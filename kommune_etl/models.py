@@ -157,6 +157,7 @@ class DocumentResult:
     extractor: str | None = None
     pages: tuple[Page, ...] = ()
     entities: tuple[Entity, ...] = ()
+    structures: object = None  # transforms.structures.records.Structures (kept untyped here: no import cycle)
     error: DocumentError | None = None
     processed_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 

@@ -1,6 +1,6 @@
 """The stage functions every entry point calls: the CLI, the Airflow tasks and the tests.
 
-`process_document` takes bytes through read → classify → metadata → entities and returns a DocumentResult; it
+`process_document` takes bytes through read → classify → metadata → entities → structures and returns a DocumentResult; it
 touches no database. `ingest_paths` archives, skips what is known, processes and loads, one
 document at a time, and never lets one document end the run.
 """
@@ -21,6 +21,7 @@ from kommune_etl.models import DocumentResult, RawDocument, ReadError, Status
 from transforms.classify import classify
 from transforms.metadata import extract_metadata
 from transforms.nlp.pipeline import extract_entities
+from transforms.structures import extract_structures
 from warehouse.archive import RawArchive
 from warehouse.connection import open_warehouse, raw_archive_dir
 from warehouse.load import Change, load_document, record_source_version, source_state
@@ -37,6 +38,7 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
     meta = extract_metadata(extracted.pages, extracted.metadata_title)
     classification = classify(extracted.pages, meta.title)
     entities = extract_entities(extracted.pages, meta.reference_date())
+    structures = extract_structures(extracted.pages, classification.doc_type, meta.reference_date())
     return DocumentResult(
         **base,
         status=Status.OK,
@@ -48,6 +50,7 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
         extractor=extracted.extractor,
         pages=extracted.pages,
         entities=entities,
+        structures=structures,
     )
 
 

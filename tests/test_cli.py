@@ -95,5 +95,5 @@ def test_demo_ingests_the_bundled_samples(tmp_path):
     db = tmp_path / "demo.duckdb"
     done = run("demo", "--db", str(db))
     assert done.returncode == 0, done.stderr
-    assert "documents: 10 new, 0 unchanged, 0 updated, 0 quarantined" in done.stdout
+    assert "documents: 5 new, 0 unchanged, 0 updated, 0 quarantined" in done.stdout
     assert "grant_letter" in done.stdout

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 
 MUNICIPALITY = "MUNICIPALITY"
 COUNTY = "COUNTY"
@@ -89,6 +89,11 @@ class Gazetteer:
     def resolve(self, name: str, label: str, on: date) -> list[Unit]:
         return [u for u in self.by_name.get(name, []) if u.label == label and u.valid_on(on)]
 
+    def last_code(self, name: str, label: str) -> str | None:
+        """The code a name had most recently (Viken → 30), for names no longer valid."""
+        units = sorted((u for u in self.by_name.get(name, []) if u.label == label), key=lambda u: u.valid_from)
+        return units[-1].code if units else None
+
     def labels_for(self, name: str) -> set[str]:
         return {u.label for u in self.by_name.get(name, [])}
 
@@ -142,3 +147,11 @@ def _label(name: str, gazetteer: Gazetteer, after: str, table_cell: bool) -> str
     if re.match(r"[\s\u00a0]+(?:kommune|Kommune)\b", after):
         return MUNICIPALITY
     return COUNTY if table_cell else MUNICIPALITY  # Oslo: a county row in a table, the city in prose
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer built from the shipped KLASS 131 municipality and county periods."""
+    from kommune_etl.refdata import load
+
+    return Gazetteer.from_rows(load("municipalities.csv"), load("counties.csv"))

@@ -13,7 +13,7 @@ _CASE = re.compile(rf"(?i:\b{_CASE_CONTEXT})[\s:.]*(?:nr\.?\s*)?(?P<ref>\d{{1,3}
 _CASE_AT_LINE_START = re.compile(r"(?m)^[ \t]*(?:(?:PS|RS|DS|MS|OS|Sak)\s*)?(?P<ref>\d{1,3}/\d{2})(?=\s*[-–:]?\s+[A-ZÆØÅ\d])")
 _CASE_RANGE = re.compile(r"(?P<ref>\d{1,3}/\d{2})\s*[-–]\s*(?P<ref2>\d{1,3}/\d{2})(?![\d/])")
 _WHITE_PAPER = re.compile(r"\b(?P<ref>(?:Meld\.\s*St\.|Prop\.|NOU)\s*\d+(?:\s*[LS])?\s*\(\d{4}[–-]\d{4}\))")
-_PROJECT_NUMBER = re.compile(r"(?i:\bprosjekt(?:nr|nummer)\.?)\s*:?\s*(?P<ref>\d{4,8})\b")
+_PROJECT_NUMBER = re.compile(r"(?i:\bprosjekt(?:nr|nummer)\.?)\s*:?\s*(?:\*\*)?(?P<ref>\d{4,8})\b")
 
 
 @dataclass(frozen=True)

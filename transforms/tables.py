@@ -1,15 +1,16 @@
 """Money tables in page text: a short header line that speaks of money, then rows with grouped numbers.
 
-Tables arrive tab-separated (text exports), space-separated (PDF text layers), with `<b>` markup and
-with parenthesised sub-totals. Cells are split on tabs when there are any; otherwise grouped numbers
-are read greedily (`1 447 130 1 390 000` is two numbers: a group after the first has exactly three
-digits).
+Tables arrive tab-separated (text exports), space-separated (PDF text layers), with `<b>` markup, with
+parenthesised sub-totals and continued over page breaks (callers pass the document's pages joined).
+Cells are placed by tab position when the row has tabs; otherwise grouped numbers are read greedily
+(`1 447 130 1 390 000` is two numbers: every group after the first has exactly three digits) and are
+right-aligned to the header's columns.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from transforms.normalise.amounts import SPACES, AmountMatch, parse_number
 
@@ -18,20 +19,73 @@ _MONEY_HEADER = re.compile(r"\b(?:fordeling|søknadssum|tilskudd|tildel\w*|belø
 _SPACE_CLASS = f"[{SPACES}]"
 _MARKUP = re.compile(r"</?(?:b|i|strong|em|sup)>", re.IGNORECASE)
 _GROUPED = re.compile(rf"\(?(?<![\d,.])\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?![\d])\)?")
-# a row: an optional label without digits, then nothing but grouped numbers (`Kr`, parentheses allowed)
-_ROW_SHAPE = re.compile(rf"^(?:\d{{4,8}}{_SPACE_CLASS}+)?[^\d\t]{{0,80}}?(?:(?:[\t{SPACES}]+|^)(?:Kr\.?{_SPACE_CLASS}*)?\(?\d{{1,3}}(?:[{SPACES}]\d{{3}})*\)?)*[\t{SPACES}]*$")
-_PROJECT_PREFIX = re.compile(r"^\d{4,8}\s+")
-_MAX_HEADER = 160
+# a row: an optional project number, an optional label without digits, then nothing but grouped numbers
+_ROW_SHAPE = re.compile(rf"^(?:\d{{4,8}}[\t{SPACES}]+)?[^\d\t]{{0,80}}?(?:(?:[\t{SPACES}]+|^)(?:Kr\.?{_SPACE_CLASS}*)?"
+                        rf"\(?\d{{1,3}}(?:[{SPACES}]\d{{3}})*\)?)*[\t{SPACES}]*$")
+_PROJECT_PREFIX = re.compile(r"^[\t ]*(\d{4,8})[\t ]+")
 _HEADER_END = re.compile(r"[.,;:]\s*$")
+_TOTAL_LABEL = re.compile(r"^(?:sum|sum totalt|totalt|total|i alt|sum tilskudd)$", re.IGNORECASE)
+_MAX_HEADER = 160
 _MAX_ROW = 160
+_MAX_LABEL_ONLY = 40  # a row without amounts is a sub-row label (`Modum`), never a sentence
 _MAX_GAP_LINES = 2
+
+
+@dataclass(frozen=True)
+class Cell:
+    amount: AmountMatch
+    column: int | None  # index into MoneyTable.columns when the row has tabs, else None (right-aligned later)
+    parenthesised: bool
 
 
 @dataclass(frozen=True)
 class TableRow:
     line_start: int
     label: str
-    cells: tuple[AmountMatch, ...]
+    cells: tuple[Cell, ...]
+    project_number: str | None = None
+    bold: bool = False
+
+    @property
+    def is_total(self) -> bool:
+        return bool(_TOTAL_LABEL.match(self.label.strip()))
+
+
+@dataclass
+class MoneyTable:
+    header: str
+    header_start: int
+    columns: list[str]
+    rows: list[TableRow] = field(default_factory=list)
+
+    @property
+    def amount_columns(self) -> list[str]:
+        """Header columns that hold amounts: every column after the label (and project number) column."""
+        skip = 1 + sum(1 for c in self.columns[:2] if re.match(r"(?i)prosjekt", c))
+        return self.columns[skip:]
+
+    def column_of(self, row: TableRow, cell: Cell) -> str | None:
+        amount_columns = self.amount_columns
+        if cell.column is not None:
+            index = cell.column - (len(self.columns) - len(amount_columns))
+            return amount_columns[index] if 0 <= index < len(amount_columns) else None
+        position = row.cells.index(cell) + len(amount_columns) - len(row.cells)  # right-aligned
+        return amount_columns[position] if 0 <= position < len(amount_columns) else None
+
+
+def split_header(header: str) -> list[str]:
+    """Column names: tab-separated when there are tabs, else a new column at each capitalised word
+    (`Fylke Vektet fordeling SØKNADSSUM 2023 TILSKUDD 2023` → 4 columns)."""
+    plain = _MARKUP.sub("", header).strip()
+    if "\t" in plain:
+        return [c.strip() for c in plain.split("\t") if c.strip()]
+    columns: list[list[str]] = []
+    for word in plain.split():
+        if word[:1].isupper() or not columns:
+            columns.append([word])
+        else:
+            columns[-1].append(word)
+    return [" ".join(c) for c in columns]
 
 
 def _lines(text: str):
@@ -41,31 +95,45 @@ def _lines(text: str):
         offset += len(line) + 1
 
 
-def money_table_rows(text: str) -> list[TableRow]:
-    """Rows of every money table in ``text``; cell spans are offsets into ``text``."""
-    rows: list[TableRow] = []
-    in_table = False
+def money_tables(text: str) -> list[MoneyTable]:
+    """Every money table in ``text``; cell spans are offsets into ``text``."""
+    tables: list[MoneyTable] = []
+    current: MoneyTable | None = None
     gap = 0
     for offset, line in _lines(text):
         stripped = line.strip()
         if not stripped:
             gap += 1
             if gap > _MAX_GAP_LINES:
-                in_table = False
+                current = None
             continue
         gap = 0
         plain = _MARKUP.sub("", stripped)
         if _is_header(plain):
-            in_table = True
+            current = MoneyTable(line, offset, split_header(line))
+            tables.append(current)
             continue
-        if not in_table:
+        if current is None:
             continue
         if len(plain) > _MAX_ROW or not _ROW_SHAPE.match(plain):
-            in_table = False
+            current = None
             continue
-        label = re.split(r"\t|\s(?=(?:Kr\.?\s*)?\(?\d)", _PROJECT_PREFIX.sub("", plain), maxsplit=1)[0].strip()
-        rows.append(TableRow(offset, label, tuple(_cells(line, offset))))
-    return rows
+        row = _row(line, offset)
+        if not row.cells and (len(row.label) > _MAX_LABEL_ONLY or row.label.endswith((".", ":", ","))):
+            current = None  # prose, not a row label
+            continue
+        current.rows.append(row)
+        if row.is_total:
+            current = None
+    return [t for t in tables if sum(1 for r in t.rows if r.cells) >= 2]
+
+
+def money_table_rows(text: str) -> list[TableRow]:
+    return [row for table in money_tables(text) for row in table.rows]
+
+
+def table_amounts(text: str) -> list[AmountMatch]:
+    return [cell.amount for row in money_table_rows(text) for cell in row.cells]
 
 
 def _is_header(plain: str) -> bool:
@@ -74,16 +142,19 @@ def _is_header(plain: str) -> bool:
             and not _HEADER_END.search(plain) and len(plain.split()) <= 12)
 
 
-def _cells(line: str, offset: int) -> list[AmountMatch]:
+def _row(line: str, offset: int) -> TableRow:
+    project = _PROJECT_PREFIX.match(line)
+    body_start = project.end() if project else 0
+    plain_body = _MARKUP.sub("", line[body_start:]).strip()
+    label = re.split(r"\t|\s(?=(?:Kr\.?\s*)?\(?\d)", plain_body, maxsplit=1)[0].strip()
+    tab_starts = [0] + [i + 1 for i, ch in enumerate(line) if ch == "\t"] if "\t" in line else None
     cells = []
-    for m in _GROUPED.finditer(line):
+    for m in _GROUPED.finditer(line, body_start):
         raw = m.group(0)
         inner = raw.strip("()")
         start = offset + m.start() + (1 if raw.startswith("(") else 0)
         end = offset + m.end() - (1 if raw.endswith(")") else 0)
-        cells.append(AmountMatch(parse_number(inner), start, end, raw))
-    return cells
-
-
-def table_amounts(text: str) -> list[AmountMatch]:
-    return [cell for row in money_table_rows(text) for cell in row.cells]
+        column = None if tab_starts is None else max(i for i, s in enumerate(tab_starts) if s <= m.start())
+        cells.append(Cell(AmountMatch(parse_number(inner), start, end, line[start - offset:end - offset]), column,
+                          raw.startswith("(") and raw.endswith(")")))
+    return TableRow(offset, label, tuple(cells), project.group(1) if project else None, "<b>" in line.lower())

@@ -15,6 +15,7 @@ import duckdb
 
 from kommune_etl import __version__
 from kommune_etl.models import DocumentResult, Status
+from warehouse.structures import insert_structures
 
 
 class Change(StrEnum):
@@ -62,6 +63,8 @@ def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state:
         _insert_document(con, result)
         _insert_pages(con, result)
         _insert_entities(con, result)
+        if result.structures is not None:
+            insert_structures(con, result.sha256, result.structures)
         if result.status is Status.REJECTED and result.error is not None:
             con.execute(
                 "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at)"

@@ -73,7 +73,8 @@ def _table_cells_by_page(pages: tuple[Page, ...]) -> dict[int, list]:
     by_page: dict[int, list] = {}
     for row in money_table_rows(joined):
         for cell in row.cells:
-            index = max(i for i, s in enumerate(starts) if s <= cell.start)
+            amount = cell.amount
+            index = max(i for i, s in enumerate(starts) if s <= amount.start)
             shift = starts[index]
-            by_page.setdefault(pages[index].number, []).append(replace(cell, start=cell.start - shift, end=cell.end - shift))
+            by_page.setdefault(pages[index].number, []).append(replace(amount, start=amount.start - shift, end=amount.end - shift))
     return by_page

@@ -1,0 +1,28 @@
+"""Document structures: meetings and votes (protocols), letters and grant tables, annual reports.
+
+Each extractor is a pure function of the page texts (and the document's reference date) that returns
+typed records from :mod:`transforms.structures.records`; `extract_structures` picks them by type.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kommune_etl.models import DocType, Page
+from transforms.structures.grants import extract_grants
+from transforms.structures.letters import extract_letter
+from transforms.structures.meetings import extract_meeting
+from transforms.structures.records import Structures
+from transforms.structures.reports import extract_report
+
+
+def extract_structures(pages: tuple[Page, ...], doc_type: DocType, reference_date: date) -> Structures:
+    text = "\n".join(p.text for p in pages)
+    grants, totals = extract_grants(pages, reference_date)
+    return Structures(
+        meeting=extract_meeting(pages, reference_date) if doc_type is DocType.PROTOCOL else None,
+        letter=extract_letter(text, reference_date) if doc_type in (DocType.GRANT_LETTER, DocType.LETTER) else None,
+        report=extract_report(text, reference_date) if doc_type is DocType.ANNUAL_REPORT else None,
+        grants=grants,
+        table_totals=totals,
+    )

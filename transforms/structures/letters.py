@@ -1,0 +1,79 @@
+"""Letters (tilskuddsbrev, oppdragsbrev, others): the reference header, parties, subject and deadlines."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from transforms.normalise.dates import find_dates
+from transforms.references import find_project_numbers
+from transforms.structures.records import Letter
+
+_FIELD = r"[ \t]*:?[ \t]*(?P<value>[^\n\t]*?)[ \t]*$"
+_OURS = re.compile(rf"(?im)^[ \t]*(?:vår\s+ref(?:eranse)?\.?|vår\s+saksnr\.?){_FIELD}")
+_YOURS = re.compile(rf"(?im)^[ \t]*(?:deres\s+ref(?:eranse)?\.?){_FIELD}")
+_HANDLER = re.compile(rf"(?im)^[ \t]*(?:saksbehandler|sakshandsamar|kontaktperson){_FIELD}")
+_DATE = re.compile(rf"(?im)^[ \t]*(?:dato|vår dato){_FIELD}")
+_SUBJECT = re.compile(r"(?m)^[ \t]*(?:#+[ \t]*)?(?P<subject>(?:Innvilger|Tilsagn|Tildeling|Oppdragsbrev|Tilskudd|Svar|Vedr\.?|"
+                      r"Angående|Innsyn|Spørsmål)[^\n]{5,200})$")
+_SENDER_SIGNATURE = re.compile(r"(?im)^[ \t]*(?:med vennlig hilsen|med venleg helsing|vennlig hilsen)[ \t,]*\n+[ \t]*(?P<sender>[^\n]{2,80})")
+_RECIPIENT = re.compile(r"(?m)\A\s*(?:<[^>]+>\s*)*(?P<recipient>[A-ZÆØÅ][^\n]{1,80}?)[ \t]*\n")
+_DEADLINE = re.compile(r"(?i)(?P<what>[^.\n]{0,120}?)\b(?:senest|innen|frist(?:en)?(?:\s+er)?)\s+(?:den\s+)?"
+                       r"(?P<date>\d{1,2}\.\s*[a-zæøå]+\.?\s+\d{4}|\d{1,2}\.\d{1,2}\.\d{2,4})")
+_LABEL_WORDS = re.compile(r"(?i)\b(?:vår|deres)\s+ref|saksbehandler|\bdato\b|arkivkode")
+_KNOWN_SENDERS = re.compile(r"\b(KS|Helsedirektoratet|Statsforvalteren[^\n,.]*|[A-ZÆØÅ][\w-]+ kommune|[A-ZÆØÅ][\w-]+departementet)\b")
+
+
+def extract_letter(text: str, on: date) -> Letter | None:
+    head = text[:4000]
+    ours, yours = _value(_OURS, head), _value(_YOURS, head)
+    if ours is None and yours is None:
+        return None
+    letter_date = _value(_DATE, head)
+    parsed = find_dates(letter_date or "")
+    deadlines = []
+    for m in _DEADLINE.finditer(text):
+        found = find_dates(m["date"])
+        if found and found[0].start == 0:
+            deadlines.append((" ".join(m["what"].split())[-80:], found[0].value.isoformat()))
+    sender = _sender(text)
+    recipient = _RECIPIENT.match(text)
+    return Letter(
+        sender=sender,
+        recipients=(recipient["recipient"].strip(),) if recipient else (),
+        our_reference=ours, your_reference=yours or None,
+        date=parsed[0].value.isoformat() if parsed else on.isoformat(),
+        case_handler=_value(_HANDLER, head),
+        subject=(_SUBJECT.search(head)["subject"].strip().strip("*") if _SUBJECT.search(head) else None),
+        deadlines=tuple(deadlines),
+        project_numbers=tuple(dict.fromkeys(m.value for m in find_project_numbers(text))),
+    )
+
+
+def _value(pattern: re.Pattern[str], text: str) -> str | None:
+    m = pattern.search(text)
+    if not m:
+        return None
+    value = m["value"].strip()
+    if not value or value in {"-", "---"} or _LABEL_WORDS.search(value):
+        return None  # an empty field, or labels laid out in a column with their values elsewhere
+    return value
+
+
+def _sender(text: str) -> str | None:
+    """Who wrote it: named right after the greeting, else the body that speaks in the first person
+    (`KS gir med dette …`), else the first organisation in the letterhead that is not the addressee."""
+    signature = _SENDER_SIGNATURE.search(text)
+    if signature:
+        known = _KNOWN_SENDERS.match(signature["sender"].strip())
+        if known:
+            return known.group(1).strip()
+    acting = re.search(r"\b(?P<org>KS|[A-ZÆØÅ][\w-]+(?: kommune|departementet|direktoratet))\s+(?:gir|innvilger|tildeler|"
+                       r"viser til|har mottatt)\b", text[:5000])
+    if acting:
+        return acting["org"]
+    recipient = _RECIPIENT.match(text)
+    for known in _KNOWN_SENDERS.finditer(text[:3000]):
+        if not recipient or known.group(1) not in recipient["recipient"]:
+            return known.group(1).strip()
+    return None

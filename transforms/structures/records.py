@@ -1,0 +1,125 @@
+"""Typed records for document structures. Field names follow the answer keys' JSON (the contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    party: str | None            # as written in the protocol (`AP`)
+    party_code: str | None       # official election code (`A`)
+    role: str                    # member | substitute | administration | observer
+    substitute_for: str | None = None
+    present: bool = True
+    page: int | None = None
+    title: str | None = None     # function, for the administration and observers (`utvalgssekretær`)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    by: str | None
+    kind: str                    # endringsforslag | tilleggsforslag | alternativt forslag | forslag
+    outcome: str | None          # adopted | rejected | unanimous
+    votes_for: int | None = None
+    votes_against: int | None = None
+    against_parties: tuple[str, ...] = ()
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    case: str
+    archive_ref: str | None
+    title: str
+    item_type: str               # political | orientation | referat | delegated
+    decision_kind: str           # decision | taken_note
+    proposed_decision: str | None
+    decision_text: str | None
+    outcome: str | None          # unanimous | majority | rejected | None when the text gives none
+    votes_for: int | None
+    votes_against: int | None
+    against_parties: tuple[str, ...]
+    extra_proposals: tuple[Proposal, ...]
+    page: int | None = None
+    issues: tuple[str, ...] = ()  # reconciliation problems (never an exception)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    body: str | None
+    municipality: str | None
+    date: str | None
+    start: str | None
+    end: str | None
+    place: str | None
+    chair: str | None
+    secretary: str | None
+    attendees: tuple[Attendee, ...]
+    items: tuple[AgendaItem, ...]
+
+    @property
+    def members_present(self) -> tuple[Attendee, ...]:
+        return tuple(a for a in self.attendees if a.role in ("member", "substitute") and a.present)
+
+
+@dataclass(frozen=True)
+class GrantAllocation:
+    recipient: str
+    recipient_code: str | None
+    recipient_level: str         # county | municipality | network
+    column: str
+    column_meaning: str          # applied | granted | weighted_share | to_distribute | other
+    amount_nok: int | float
+    project_number: str | None
+    year: int | None
+    page: int | None = None
+    historical_code: str | None = None  # the name's last valid code when it had none at the letter's date
+
+
+@dataclass(frozen=True)
+class TableTotal:
+    column: str
+    stated_sum: int | float
+    computed_sum_of_rows: int | float
+    consistent: bool
+    difference: int | float
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Letter:
+    sender: str | None
+    recipients: tuple[str, ...]
+    our_reference: str | None
+    your_reference: str | None
+    date: str | None
+    case_handler: str | None
+    subject: str | None
+    deadlines: tuple[tuple[str, str], ...]   # (what, YYYY-MM-DD)
+    project_numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    title: str
+    leader: str | None
+    coordinator: str | None
+    initiatives: tuple[tuple[str, str | None], ...] = ()   # (initiative, status word)
+
+
+@dataclass(frozen=True)
+class Report:
+    organisation: str | None
+    year: int | None
+    sections: tuple[ReportSection, ...]
+
+
+@dataclass(frozen=True)
+class Structures:
+    meeting: Meeting | None = None
+    letter: Letter | None = None
+    report: Report | None = None
+    grants: tuple[GrantAllocation, ...] = ()
+    table_totals: tuple[TableTotal, ...] = field(default_factory=tuple)
