@@ -70,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("status", help="documents per type and status, last runs, open quarantine"))
     p.set_defaults(handler=_cmd_status)
 
+    p = with_limits(with_db(sub.add_parser("reprocess", help="run quarantined documents again from the raw archive")))
+    p.add_argument("--quarantined", action="store_true", required=True, help="every document with an open quarantine entry")
+    p.set_defaults(handler=_cmd_reprocess)
+
     p = sub.add_parser("evaluate", help="precision/recall of normalised entities against answer keys")
     p.add_argument("gold_dir", type=Path, metavar="GOLD_DIR")
     p.add_argument("--docs", type=Path, action="append",
@@ -180,6 +184,17 @@ def _cmd_status(args: argparse.Namespace) -> int:
         cursor = con.execute(sql)
         print(f"\n{heading}")
         write_rows([d[0] for d in cursor.description], cursor.fetchall(), "table")
+    return EXIT_OK
+
+
+def _cmd_reprocess(args: argparse.Namespace) -> int:
+    from kommune_etl.pipeline import reprocess_quarantined
+
+    summary = reprocess_quarantined(args.db, _limits(args))
+    print(f"reprocessed: {summary.updated} recovered, {summary.quarantined} still quarantined; "
+          f"{summary.pages} pages in {summary.seconds:.1f} s (warehouse {args.db})")
+    for result in summary.rejected:
+        print(f"  quarantined [{result.error.code}] {result.error.message}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -41,6 +41,8 @@ class ReasonCode(StrEnum):
     TIMEOUT = "timeout"
     DECODE_ERROR = "decode_error"
     READER_CRASHED = "reader_crashed"
+    STAGE_FAILED = "stage_failed"
+    LOAD_FAILED = "load_failed"
 
 
 #: What a user can do about each reason; appended to the message so errors say what to do.
@@ -55,6 +57,9 @@ REASON_HINTS: dict[ReasonCode, str] = {
     ReasonCode.TIMEOUT: "Raise --timeout if the file is genuine; very large or hostile files are stopped on purpose.",
     ReasonCode.DECODE_ERROR: "Save the file as UTF-8 and ingest it again.",
     ReasonCode.READER_CRASHED: "The reader process died; report the file (it is kept in the raw archive).",
+    ReasonCode.STAGE_FAILED: "A pipeline stage failed on this document; report it with the message "
+                             "(the file is kept) and run `kommune-etl reprocess --quarantined` after a fix.",
+    ReasonCode.LOAD_FAILED: "Loading into the warehouse failed and was rolled back; check the warehouse and ingest again.",
 }
 
 

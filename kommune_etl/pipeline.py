@@ -17,7 +17,7 @@ from extractors.sandbox import Limits, read_isolated
 from extractors.sniff import sniff_media_type
 from extractors.sources.folder import list_files
 from kommune_etl import __version__
-from kommune_etl.models import DocumentResult, RawDocument, ReadError, Status
+from kommune_etl.models import DocumentError, DocumentResult, RawDocument, ReadError, ReasonCode, Status
 from transforms.classify import classify
 from transforms.metadata import extract_metadata
 from transforms.nlp.pipeline import extract_entities
@@ -35,10 +35,19 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
         extracted = read_isolated(raw.content, media_type, limits, pdf_backend)
     except ReadError as exc:
         return DocumentResult(**base, status=Status.REJECTED, error=exc.as_error(raw.source))
-    meta = extract_metadata(extracted.pages, extracted.metadata_title)
-    classification = classify(extracted.pages, meta.title)
-    entities = extract_entities(extracted.pages, meta.reference_date())
-    structures = extract_structures(extracted.pages, classification.doc_type, meta.reference_date())
+    stage = "metadata"
+    try:
+        meta = extract_metadata(extracted.pages, extracted.metadata_title)
+        stage = "classify"
+        classification = classify(extracted.pages, meta.title)
+        stage = "entities"
+        entities = extract_entities(extracted.pages, meta.reference_date())
+        stage = "structures"
+        structures = extract_structures(extracted.pages, classification.doc_type, meta.reference_date())
+    except Exception as exc:  # one document's bug must not end the run: it becomes a reason code
+        error = ReadError(ReasonCode.STAGE_FAILED, f"the {stage} stage failed ({type(exc).__name__}: {exc})")
+        return DocumentResult(**base, status=Status.REJECTED, extractor=extracted.extractor, pages=extracted.pages,
+                              error=error.as_error(raw.source))
     return DocumentResult(
         **base,
         status=Status.OK,
@@ -117,7 +126,10 @@ def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summ
         summary.unchanged += 1
         return change.value
     result = process_document(raw, limits)
-    load_document(con, result, state)
+    try:
+        load_document(con, result, state)
+    except Exception as exc:  # rolled back by load_document; keep the document visible as quarantined
+        result = _load_failure(con, result, exc)
     if result.status is Status.REJECTED:
         summary.quarantined += 1
         summary.rejected.append(result)
@@ -128,3 +140,43 @@ def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summ
     else:
         summary.new += 1
     return change.value
+
+
+def _load_failure(con, result: DocumentResult, exc: Exception) -> DocumentResult:
+    """Record a document whose load failed (and was rolled back) as rejected, without its pages."""
+    from dataclasses import replace
+
+    message = ReadError(ReasonCode.LOAD_FAILED, f"loading failed ({type(exc).__name__}: {exc})").as_error(result.source)
+    failed = replace(result, status=Status.REJECTED, pages=(), entities=(), structures=None,
+                     error=DocumentError(message.code, message.message))
+    load_document(con, failed, source_state(con, failed.source, failed.sha256))
+    return failed
+
+
+def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document: ProgressCallback | None = None
+                          ) -> IngestSummary:
+    """Run every document with an open quarantine entry again from its archived bytes (after a fix)."""
+    con = open_warehouse(db_path)
+    archive = RawArchive(raw_archive_dir(db_path))
+    summary = IngestSummary()
+    started = time.perf_counter()
+    try:
+        rows = con.execute("SELECT DISTINCT q.sha256, d.source, d.first_seen_at FROM quarantine q JOIN documents d USING (sha256)"
+                           " WHERE q.resolved_at IS NULL ORDER BY d.source").fetchall()
+        for sha256, source, first_seen in rows:
+            raw = RawDocument(archive.load(sha256), source)
+            result = process_document(raw, limits)
+            load_document(con, result, source_state(con, source, sha256), replace=True)
+            con.execute("UPDATE documents SET first_seen_at = ? WHERE sha256 = ?", [first_seen, sha256])
+            if result.status is Status.OK:
+                summary.updated += 1
+                summary.pages += result.page_count
+            else:
+                summary.quarantined += 1
+                summary.rejected.append(result)
+            if on_document:
+                on_document(Path(source), "recovered" if result.status is Status.OK else "quarantined")
+    finally:
+        summary.seconds = time.perf_counter() - started
+        con.close()
+    return summary

@@ -119,3 +119,38 @@ def test_migrations_are_recorded_and_applied_once(db_path):
     open_warehouse(db_path).close()
     versions = [v for v, _, _ in migration_files()]
     assert _rows(db_path, "SELECT version FROM schema_migrations ORDER BY version") == [(v,) for v in versions]
+
+
+def test_a_failing_stage_quarantines_one_document_and_the_batch_goes_on(db_path, monkeypatch):
+    import kommune_etl.pipeline as pipeline
+
+    real = pipeline.extract_structures
+
+    def fails_on_protocols(pages, doc_type, on):
+        if doc_type.value == "protocol":
+            raise RuntimeError("structure bug")
+        return real(pages, doc_type, on)
+
+    monkeypatch.setattr(pipeline, "extract_structures", fails_on_protocols)
+    summary = ingest_paths([SAMPLES_TEXT], db_path)
+    assert (summary.new, summary.quarantined) == (4, 1)
+    rows = _rows(db_path, "SELECT stage, reason_code, message FROM quarantine")
+    assert rows[0][:2] == ("transform", "stage_failed")
+    assert "structures stage failed (RuntimeError: structure bug)" in rows[0][2] and "kristiansand" in rows[0][2]
+
+
+def test_reprocess_recovers_quarantined_documents_after_a_fix(db_path, monkeypatch):
+    import kommune_etl.pipeline as pipeline
+    from kommune_etl.pipeline import reprocess_quarantined
+
+    real = pipeline.extract_structures
+    monkeypatch.setattr(pipeline, "extract_structures", lambda *a: (_ for _ in ()).throw(RuntimeError("bug")))
+    assert ingest_paths([SAMPLES_TEXT / "kristiansand_oppvekstutvalget_referat_2025-03-18.txt"], db_path).quarantined == 1
+    monkeypatch.setattr(pipeline, "extract_structures", real)  # "the fix"
+    summary = reprocess_quarantined(db_path)
+    assert (summary.updated, summary.quarantined) == (1, 0)
+    assert _rows(db_path, "SELECT status, doc_type FROM documents") == [("ok", "protocol")]
+    assert _rows(db_path, "SELECT count(*) FROM quarantine WHERE resolved_at IS NULL") == [(0,)]
+    assert _rows(db_path, "SELECT count(*) FROM quarantine WHERE resolved_at IS NOT NULL") == [(1,)]
+    assert _rows(db_path, "SELECT members_present FROM meetings") == [(11,)]
+    assert reprocess_quarantined(db_path).updated == 0  # nothing open any more

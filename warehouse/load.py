@@ -18,6 +18,9 @@ from kommune_etl.models import DocumentResult, Status
 from warehouse.structures import insert_structures
 
 
+_STAGE_OF = {"stage_failed": "transform", "load_failed": "load"}
+
+
 class Change(StrEnum):
     NEW = "new"
     UNCHANGED = "unchanged"
@@ -56,10 +59,25 @@ def record_source_version(con: duckdb.DuckDBPyConnection, source: str, sha256: s
     con.execute("INSERT INTO source_versions VALUES (?, ?, ?, ?, true)", [source, state.last_version + 1, sha256, seen_at])
 
 
-def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state: SourceState) -> None:
-    """Insert ``result`` in one transaction; on any error nothing of it remains."""
+#: Every table holding rows of one document, cleared when a document is re-processed.
+DOCUMENT_TABLES = ("pages", "entities", "meetings", "meeting_attendance", "agenda_items", "proposals", "letters",
+                   "grant_allocations", "table_totals", "reports", "report_sections", "documents")
+
+
+def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state: SourceState,
+                  replace: bool = False) -> None:
+    """Insert ``result`` in one transaction; on any error nothing of it remains. With ``replace``, the
+    document's earlier rows are removed in the same transaction (re-processing after a fix)."""
     con.execute("BEGIN TRANSACTION")
     try:
+        if replace:
+            for table in DOCUMENT_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE sha256 = ?", [result.sha256])
+            if result.status is Status.OK:
+                con.execute("UPDATE quarantine SET resolved_at = ? WHERE sha256 = ? AND resolved_at IS NULL",
+                            [result.processed_at, result.sha256])
+            else:
+                con.execute("DELETE FROM quarantine WHERE sha256 = ? AND resolved_at IS NULL", [result.sha256])
         _insert_document(con, result)
         _insert_pages(con, result)
         _insert_entities(con, result)
@@ -68,8 +86,9 @@ def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state:
         if result.status is Status.REJECTED and result.error is not None:
             con.execute(
                 "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at)"
-                " VALUES (?, ?, 'read', ?, ?, ?)",
-                [result.sha256, result.source, result.error.code, result.error.message, result.processed_at],
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [result.sha256, result.source, _STAGE_OF.get(result.error.code, "read"), result.error.code,
+                 result.error.message, result.processed_at],
             )
         record_source_version(con, result.source, result.sha256, state, result.processed_at)
         con.execute("COMMIT")
