@@ -1,4 +1,4 @@
-"""Run a reader in a child process with a memory ceiling and a wall-clock limit.
+"""Run a reader (or an OCR job) in a child process with a memory ceiling and a wall-clock limit.
 
 Hostile PDFs (decompression bombs, recursive page trees, cyclic fonts) must cost one document, never
 the run or the machine. A forked child sets RLIMIT_AS before parsing; the parent waits at most
@@ -27,23 +27,29 @@ def read_isolated(content: bytes, media_type: str, limits: Limits, pdf_backend: 
     """Read ``content`` in a bounded child process; raise ReadError for every failure."""
     if len(content) > limits.max_bytes:
         raise ReadError(ReasonCode.TOO_LARGE, f"{len(content)} bytes is over the limit of {limits.max_bytes} bytes")
-    from extractors.readers import preload_libraries
+    from extractors.readers import preload_libraries, read_document
 
     preload_libraries(media_type)  # once in the parent: forked children then start warm (copy-on-write)
+    kwargs = {"pdf_backend": pdf_backend} if pdf_backend else {}
+    return run_bounded(read_document, (content, media_type), kwargs, limits.timeout_s, limits.memory_mb, "reading")
+
+
+def run_bounded(function, args: tuple, kwargs: dict, timeout_s: float, memory_mb: int, what: str = "work"):
+    """Call ``function(*args, **kwargs)`` in a forked child with an address-space budget and a wall-clock
+    limit. Its ReadErrors pass through; running out of time or memory becomes a ReadError too."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, content, media_type, limits.memory_mb, pdf_backend),
-                            daemon=True)
+    child = context.Process(target=_child, args=(sender, function, args, kwargs, memory_mb), daemon=True)
     child.start()
     sender.close()
     try:
-        if not receiver.poll(limits.timeout_s):
-            raise ReadError(ReasonCode.TIMEOUT, f"reading took longer than {limits.timeout_s:g} s and was stopped")
+        if not receiver.poll(timeout_s):
+            raise ReadError(ReasonCode.TIMEOUT, f"{what} took longer than {timeout_s:g} s and was stopped")
         try:
             outcome = receiver.recv()
         except EOFError:
             child.join(5)
-            raise _death_reason(child.exitcode, limits.memory_mb) from None
+            raise _death_reason(child.exitcode, memory_mb) from None
     finally:
         receiver.close()
         if child.is_alive():
@@ -69,24 +75,20 @@ def _address_space_bytes() -> int:
         return int(handle.read().split()[0]) * resource.getpagesize()
 
 
-def _child(sender, content: bytes, media_type: str, memory_mb: int, pdf_backend: str | None) -> None:
+def _child(sender, function, args: tuple, kwargs: dict, memory_mb: int) -> None:
     import faulthandler
 
     faulthandler.disable()  # an abort under the memory ceiling is an expected outcome, not a crash report
     try:
-        from extractors.readers import preload_libraries, read_document
-
-        preload_libraries(media_type)
         # A forked child inherits the parent's address space (DuckDB alone reserves gigabytes of it), so
-        # the ceiling is what is mapped now plus the reader's budget: the budget bounds what parsing adds.
+        # the ceiling is what is mapped now plus the budget: the budget bounds what the work adds.
         limit = _address_space_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        kwargs = {"pdf_backend": pdf_backend} if pdf_backend else {}
-        sender.send(("ok", read_document(content, media_type, **kwargs)))
+        sender.send(("ok", function(*args, **kwargs)))
     except ReadError as exc:
         sender.send(("error", (exc.code.value, exc.message)))
     except MemoryError:
-        sender.send(("error", (ReasonCode.TOO_LARGE.value, f"reading needed more than {memory_mb} MB of memory")))
+        sender.send(("error", (ReasonCode.TOO_LARGE.value, f"the work needed more than {memory_mb} MB of memory")))
     except RecursionError:
         sender.send(("error", (ReasonCode.CORRUPT.value, "the file's structure is recursive without end")))
     except BaseException as exc:  # a reader bug must still become a reason, not a lost document

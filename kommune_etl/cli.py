@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--timeout", type=float, default=defaults.timeout_s, help="seconds per document (default %(default)s)")
         p.add_argument("--max-memory-mb", type=int, default=defaults.memory_mb, help="reader memory ceiling (default %(default)s)")
         p.add_argument("--max-bytes", type=int, default=defaults.max_bytes, help="largest file accepted (default %(default)s)")
+        p.add_argument("--no-ocr", action="store_true", help="report scanned pages as no_text_layer instead of OCR-ing them")
         return p
 
     p = with_limits(with_db(sub.add_parser("ingest", help="load files or folders (recursive) into the warehouse")))
@@ -94,7 +95,10 @@ def _limits(args: argparse.Namespace) -> Limits:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from kommune_etl.progress import ingest_with_progress
 
-    summary = ingest_with_progress(args.paths, args.db, _limits(args), show=not args.no_progress)
+    from kommune_etl.pipeline import ocr_settings_for
+
+    summary = ingest_with_progress(args.paths, args.db, _limits(args), show=not args.no_progress,
+                                   ocr=ocr_settings_for(args.db, enabled=not args.no_ocr))
     _print_summary(summary, args.db)
     return EXIT_OK
 
@@ -115,7 +119,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"kommune-etl extract: {args.file}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    result = process_document(read_raw(args.file), _limits(args))
+    from extractors.ocr import OcrSettings
+
+    result = process_document(read_raw(args.file), _limits(args), ocr=OcrSettings(enabled=not args.no_ocr))
     if args.format == "json":
         json.dump(document_json(result), sys.stdout, ensure_ascii=False, indent=2)
         print()

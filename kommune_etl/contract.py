@@ -34,6 +34,8 @@ def document_json(result: DocumentResult) -> dict[str, Any]:
             "status": result.status.value,
         },
         "error": {"code": result.error.code, "message": result.error.message} if result.error else None,
+        "pages_detail": [{"page": p.number, "method": p.method, "chars": len(p.text), "ocr_confidence": p.ocr_confidence}
+                         for p in result.pages],
         "entities": [entity_json(e) for e in result.entities],
         **structures_json(result.structures),
     })

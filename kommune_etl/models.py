@@ -83,8 +83,9 @@ class Page:
 
     number: int
     text: str
-    method: str = "text_layer"
+    method: str = "text_layer"  # text_layer | text | html | docx | ocr | ocr_replaced_layer
     has_images: bool = False
+    ocr_confidence: float | None = None  # mean Tesseract word confidence, 0–100, on OCR pages
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from extractors.ocr import OcrSettings, ocr_document
 from extractors.sandbox import Limits, read_isolated
-from extractors.sniff import sniff_media_type
+from extractors.sniff import PDF, sniff_media_type
 from extractors.sources.folder import list_files
 from kommune_etl import __version__
 from kommune_etl.models import DocumentError, DocumentResult, RawDocument, ReadError, ReasonCode, Status
@@ -27,12 +28,18 @@ from warehouse.connection import open_warehouse, raw_archive_dir
 from warehouse.load import Change, load_document, record_source_version, source_state
 
 
-def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: str | None = None) -> DocumentResult:
+def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: str | None = None,
+                     ocr: OcrSettings = OcrSettings()) -> DocumentResult:
     """Run one document through every stage that needs no database."""
     media_type = raw.media_type or sniff_media_type(raw.content, raw.source)
     base = dict(sha256=raw.sha256, source=raw.source, byte_size=len(raw.content), media_type=media_type)
     try:
         extracted = read_isolated(raw.content, media_type, limits, pdf_backend)
+        if media_type == PDF:
+            extracted = ocr_document(raw.content, extracted, ocr)
+        if not any(p.text.strip() for p in extracted.pages):
+            raise ReadError(ReasonCode.NO_TEXT_LAYER, f"all {len(extracted.pages)} pages are images without a text layer "
+                                                      "(a scan) and OCR is switched off")
     except ReadError as exc:
         return DocumentResult(**base, status=Status.REJECTED, error=exc.as_error(raw.source))
     stage = "metadata"
@@ -86,10 +93,17 @@ class IngestSummary:
 ProgressCallback = Callable[[Path, str], None]
 
 
+def ocr_settings_for(db_path: Path, enabled: bool = True) -> OcrSettings:
+    """OCR results are cached beside the warehouse (`<dir>/ocr-cache/`), like the raw archive."""
+    return OcrSettings(enabled=enabled, cache_dir=Path(db_path).parent / "ocr-cache")
+
+
 def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits(),
-                 on_document: ProgressCallback | None = None, command: str = "ingest") -> IngestSummary:
+                 on_document: ProgressCallback | None = None, command: str = "ingest",
+                 ocr: OcrSettings | None = None) -> IngestSummary:
     """Ingest files and folders into the warehouse at ``db_path``; report each document's outcome."""
     files = list_files(paths)
+    ocr = ocr or ocr_settings_for(db_path)
     con = open_warehouse(db_path)
     archive = RawArchive(raw_archive_dir(db_path))
     summary = IngestSummary()
@@ -100,7 +114,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
     ).fetchone()[0]
     try:
         for path in files:
-            outcome = _ingest_one(con, archive, read_raw(path), limits, summary)
+            outcome = _ingest_one(con, archive, read_raw(path), limits, summary, ocr)
             if on_document:
                 on_document(path, outcome)
     finally:
@@ -116,7 +130,8 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
     return summary
 
 
-def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summary: IngestSummary) -> str:
+def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summary: IngestSummary,
+                ocr: OcrSettings) -> str:
     sha256 = raw.sha256
     archive.store(sha256, raw.content)  # before any parsing: nothing is lost
     state = source_state(con, raw.source, sha256)
@@ -125,7 +140,7 @@ def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summ
         record_source_version(con, raw.source, sha256, state)
         summary.unchanged += 1
         return change.value
-    result = process_document(raw, limits)
+    result = process_document(raw, limits, ocr=ocr)
     try:
         load_document(con, result, state)
     except Exception as exc:  # rolled back by load_document; keep the document visible as quarantined
@@ -165,7 +180,7 @@ def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document:
                            " WHERE q.resolved_at IS NULL ORDER BY d.source").fetchall()
         for sha256, source, first_seen in rows:
             raw = RawDocument(archive.load(sha256), source)
-            result = process_document(raw, limits)
+            result = process_document(raw, limits, ocr=ocr_settings_for(db_path))
             load_document(con, result, source_state(con, source, sha256), replace=True)
             con.execute("UPDATE documents SET first_seen_at = ? WHERE sha256 = ?", [first_seen, sha256])
             if result.status is Status.OK:

@@ -59,11 +59,19 @@ def test_pdfminer_fallback_reads_form_xobjects_too():
     assert "Lillestrøm kommune" in doc.pages[0].text
 
 
-def test_scanned_pdf_is_reported_not_guessed():
-    with pytest.raises(ReadError) as caught:
-        _read(REAL / "no_bergen_stemmestyrets-motebok-hordvik_2019_scan.pdf")
-    assert caught.value.code is ReasonCode.NO_TEXT_LAYER
-    assert "5 pages" in caught.value.message
+def test_scanned_pdf_pages_come_back_as_images_without_guessed_text():
+    doc = _read(REAL / "no_bergen_stemmestyrets-motebok-hordvik_2019_scan.pdf")
+    assert len(doc.pages) == 5
+    assert all(p.has_images and p.text == "" for p in doc.pages)
+
+
+def test_scan_with_ocr_switched_off_is_no_text_layer():
+    from extractors.ocr import OcrSettings
+    from kommune_etl.pipeline import process_document, read_raw
+
+    result = process_document(read_raw(REAL / "no_bergen_stemmestyrets-motebok-hordvik_2019_scan.pdf"),
+                              ocr=OcrSettings(enabled=False))
+    assert result.error.code == "no_text_layer" and "5 pages" in result.error.message
 
 
 def test_html_reader_keeps_visible_text_only():

@@ -60,7 +60,7 @@ def record_source_version(con: duckdb.DuckDBPyConnection, source: str, sha256: s
 
 
 #: Every table holding rows of one document, cleared when a document is re-processed.
-DOCUMENT_TABLES = ("pages", "entities", "meetings", "meeting_attendance", "agenda_items", "proposals", "letters",
+DOCUMENT_TABLES = ("pages", "quality_issues", "entities", "meetings", "meeting_attendance", "agenda_items", "proposals", "letters",
                    "grant_allocations", "table_totals", "reports", "report_sections", "documents")
 
 
@@ -81,6 +81,7 @@ def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state:
         _insert_document(con, result)
         _insert_pages(con, result)
         _insert_entities(con, result)
+        _insert_quality_issues(con, result)
         if result.structures is not None:
             insert_structures(con, result.sha256, result.structures)
         if result.status is Status.REJECTED and result.error is not None:
@@ -113,8 +114,9 @@ def _insert_pages(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
     if not r.pages:
         return
     con.executemany(
-        "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)",
-        [[r.sha256, p.number, p.text, len(p.text), p.method, p.has_images] for p in r.pages],
+        "INSERT INTO pages (sha256, page_number, text, char_count, method, has_images, ocr_confidence)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [[r.sha256, p.number, p.text, len(p.text), p.method, p.has_images, p.ocr_confidence] for p in r.pages],
     )
 
 
@@ -128,3 +130,33 @@ def _insert_entities(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
           None if e.value_max is None else json.dumps(e.value_max), e.start, e.end, e.source, e.confidence]
          for e in r.entities],
     )
+
+
+#: OCR pages below this mean word confidence are flagged: their text and entities are not silent truth.
+OCR_CONFIDENCE_WARNING = 70.0
+
+
+def quality_issues_of(r: DocumentResult) -> list[tuple[int | None, str, str, str, str]]:
+    """(page, check, severity, observed, message) for what is loaded but must not be trusted blindly."""
+    issues = []
+    for page in r.pages:
+        if page.ocr_confidence is not None and page.ocr_confidence < OCR_CONFIDENCE_WARNING:
+            issues.append((page.number, "ocr_low_confidence", "warning", f"{page.ocr_confidence:.1f}",
+                           f"page {page.number}: OCR mean word confidence {page.ocr_confidence:.1f} < {OCR_CONFIDENCE_WARNING:g}"))
+    meeting = getattr(r.structures, "meeting", None)
+    for item in meeting.items if meeting else ():
+        for issue in item.issues:
+            issues.append((item.page, "vote_reconciliation", "warning", item.case, f"{item.case}: {issue}"))
+    for total in getattr(r.structures, "table_totals", ()) or ():
+        if not total.consistent:
+            issues.append((total.page, "sum_reconciliation", "warning", str(total.difference),
+                           f"{total.column}: stated SUM {total.stated_sum} vs rows {total.computed_sum_of_rows}"))
+    return issues
+
+
+def _insert_quality_issues(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
+    issues = quality_issues_of(r)
+    if issues:
+        con.executemany(
+            "INSERT INTO quality_issues (sha256, page_number, check_name, severity, observed, message, found_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", [[r.sha256, *issue, r.processed_at] for issue in issues])

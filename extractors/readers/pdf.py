@@ -62,11 +62,9 @@ def read_pdf(content: bytes, backend: str = DEFAULT_BACKEND) -> ExtractedDocumen
     name, result = best
     if not result.pages:
         raise ReadError(ReasonCode.CORRUPT, "the PDF has no readable pages")
-    if not any(p.text.strip() for p in result.pages):
-        if any(p.has_images for p in result.pages):
-            raise ReadError(ReasonCode.NO_TEXT_LAYER,
-                            f"all {len(result.pages)} pages are images without a text layer (a scan)")
+    if not any(p.text.strip() or p.has_images for p in result.pages):
         raise ReadError(ReasonCode.EMPTY, f"the PDF's {len(result.pages)} page(s) hold no text and no images")
+    # image-only pages come back with empty text: the OCR stage (extractors/ocr.py) decides what to do
     return ExtractedDocument(pages=result.pages, extractor=name, media_type="application/pdf",
                              metadata_title=result.title)
 

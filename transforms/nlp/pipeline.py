@@ -56,7 +56,9 @@ def extract_entities(pages: tuple[Page, ...], reference_date: date, nlp: Languag
     for page, doc in zip(pages, nlp.pipe(docs, batch_size=nlp.batch_size)):
         for found in doc._.kommune_entities or ():
             label, text, value, start, end, value_max, *source = found
-            entities.append(Entity(label, text, value, page.number, start, end, value_max, source[0] if source else "rules"))
+            confidence = round(page.ocr_confidence / 100, 3) if page.ocr_confidence is not None else None
+            entities.append(Entity(label, text, value, page.number, start, end, value_max,
+                                   source[0] if source else "rules", confidence))
     entities.sort(key=lambda e: (e.page, e.start, e.label))
     return tuple(entities)
 

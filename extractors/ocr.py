@@ -1,0 +1,152 @@
+"""OCR for image-only pages and pages whose text layer is garbage, with Tesseract's Norwegian model.
+
+Runs only where needed: a page with images and no text, or a text layer that fails the garbage test
+(`(cid:N)` tokens, few word-like tokens). Each page is rendered and recognised in its own bounded child
+(`run_bounded`): one slow or hostile page costs its time budget, not the run. Results are cached by
+the sha256 of the rendered page (plus language, resolution and Tesseract version), so re-runs are free.
+Pages record how their text was obtained (`text_layer`, `ocr`, `ocr_replaced_layer`) and the mean word
+confidence (0–100).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from extractors.sandbox import run_bounded
+from kommune_etl.models import ExtractedDocument, Page, ReadError, ReasonCode
+
+CACHE_ENV = "KOMMUNE_ETL_OCR_CACHE"
+_CID = re.compile(r"\(cid:\d+\)")
+_WORDLIKE = re.compile(r"^[A-Za-zÆØÅæøåÉéÜüÖöÄä][a-zæøåéüöä]*[.,:;]?$|^[A-ZÆØÅ]{2,}[.,:;]?$|^\d[\d .,:/-]*$")
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    enabled: bool = True
+    lang: str = "nor"
+    dpi: int = 300
+    page_timeout_s: float = 90.0
+    memory_mb: int = 1024
+    cache_dir: Path | None = None  # None: $KOMMUNE_ETL_OCR_CACHE, else ~/.cache/kommune-etl/ocr
+
+
+def garbage_score(text: str) -> float:
+    """Share of tokens that are not word-like (0 = clean prose, 1 = noise). `(cid:N)` counts as noise."""
+    tokens = text.split()
+    if not tokens:
+        return 1.0
+    noise = sum(1 for t in tokens if _CID.search(t) or not _WORDLIKE.match(t))
+    return noise / len(tokens)
+
+
+def needs_ocr(page: Page, max_garbage: float = 0.6) -> str | None:
+    """`ocr` for an image page without text, `ocr_replaced_layer` for a garbage text layer, else None."""
+    if not page.has_images:
+        return None
+    if not page.text.strip():
+        return "ocr"
+    if len(page.text.split()) >= 20 and garbage_score(page.text) > max_garbage:
+        return "ocr_replaced_layer"
+    return None
+
+
+@cache
+def tesseract_version() -> str | None:
+    if not shutil.which("tesseract"):
+        return None
+    out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, timeout=30)
+    return (out.stdout or out.stderr).splitlines()[0].strip() if (out.stdout or out.stderr) else "tesseract"
+
+
+def available_languages() -> set[str]:
+    if not tesseract_version():
+        return set()
+    out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
+    return {line.strip() for line in out.stdout.splitlines()[1:] if line.strip()}
+
+
+def ocr_document(content: bytes, document: ExtractedDocument, settings: OcrSettings = OcrSettings()) -> ExtractedDocument:
+    """Replace the text of the pages that need OCR; leave every other page as it is."""
+    todo = [(page, why) for page in document.pages if (why := needs_ocr(page))]
+    if not todo or not settings.enabled:
+        return document
+    if settings.lang not in available_languages():
+        if any(p.text.strip() for p in document.pages):
+            return document  # a poor text layer is kept; the quality stage flags it
+        raise ReadError(ReasonCode.NO_TEXT_LAYER, f"all {len(document.pages)} pages are images without a text layer, "
+                        f"and Tesseract with language '{settings.lang}' is not installed "
+                        "(apt-get install tesseract-ocr tesseract-ocr-nor)")
+    cache_dir = settings.cache_dir or Path(os.environ.get(CACHE_ENV, Path.home() / ".cache" / "kommune-etl" / "ocr"))
+    pages = {p.number: p for p in document.pages}
+    for page, why in todo:
+        text, confidence = run_bounded(_ocr_page, (content, page.number - 1, settings, str(cache_dir)), {},
+                                       settings.page_timeout_s, settings.memory_mb, f"OCR of page {page.number}")
+        pages[page.number] = replace(page, text=text, method=why, ocr_confidence=confidence)
+    return replace(document, pages=tuple(pages[n] for n in sorted(pages)), extractor=f"{document.extractor}+tesseract")
+
+
+def _ocr_page(content: bytes, index: int, settings: OcrSettings, cache_dir: str) -> tuple[str, float | None]:
+    """Render one page to grey PGM, look it up in the cache, else run Tesseract (in the bounded child)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(content)
+    try:
+        bitmap = document[index].render(scale=settings.dpi / 72, grayscale=True)
+        pixels = bitmap.to_numpy()
+    finally:
+        document.close()
+    if pixels.ndim == 3:
+        pixels = pixels[:, :, 0]
+    height, width = pixels.shape
+    pgm = b"P5\n%d %d\n255\n" % (width, height) + pixels.astype("uint8").tobytes()
+    key = hashlib.sha256(pgm + f"|{settings.lang}|{settings.dpi}|{tesseract_version()}".encode()).hexdigest()
+    cached = Path(cache_dir) / key[:2] / f"{key}.json"
+    if cached.exists():
+        record = json.loads(cached.read_text(encoding="utf-8"))
+        return record["text"], record["confidence"]
+    with tempfile.TemporaryDirectory() as tmp:
+        image = Path(tmp) / "page.pgm"
+        image.write_bytes(pgm)
+        try:
+            done = subprocess.run(["tesseract", str(image), "stdout", "-l", settings.lang, "--psm", "3", "tsv"],
+                                  capture_output=True, text=True, timeout=settings.page_timeout_s,
+                                  env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        except subprocess.TimeoutExpired as exc:
+            raise ReadError(ReasonCode.TIMEOUT, f"OCR of page {index + 1} took longer than {settings.page_timeout_s:g} s") from exc
+    if done.returncode != 0:
+        raise ReadError(ReasonCode.READER_CRASHED, f"tesseract failed on page {index + 1}: {done.stderr.strip()[:200]}")
+    text, confidence = parse_tsv(done.stdout)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps({"text": text, "confidence": confidence}, ensure_ascii=False), encoding="utf-8")
+    return text, confidence
+
+
+def parse_tsv(tsv: str) -> tuple[str, float | None]:
+    """Tesseract TSV → text (a line per OCR line, a blank line between blocks) and mean word confidence."""
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    confidences: list[float] = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        word = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not word:
+            continue
+        lines.setdefault((int(row["block_num"]), int(row["par_num"]), int(row["line_num"])), []).append(word)
+        if float(row["conf"]) >= 0:
+            confidences.append(float(row["conf"]))
+    out, previous_block = [], None
+    for (block, _, _), words in sorted(lines.items()):
+        if previous_block is not None and block != previous_block:
+            out.append("")
+        out.append(" ".join(words))
+        previous_block = block
+    return "\n".join(out), round(sum(confidences) / len(confidences), 1) if confidences else None
