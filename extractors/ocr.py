@@ -119,7 +119,7 @@ def _ocr_page(content: bytes, index: int, settings: OcrSettings, cache_dir: str)
         image = Path(tmp) / "page.pgm"
         image.write_bytes(pgm)
         try:
-            done = subprocess.run(["tesseract", str(image), "stdout", "-l", settings.lang, "--psm", "3", "tsv"],
+            done = subprocess.run(["tesseract", str(image), "stdout", "-l", settings.lang, "--psm", "4", "tsv"],
                                   capture_output=True, text=True, timeout=settings.page_timeout_s,
                                   env={**os.environ, "OMP_THREAD_LIMIT": "1"})
         except subprocess.TimeoutExpired as exc:

@@ -115,3 +115,19 @@ def test_tsv_parsing_keeps_lines_and_averages_confidence():
            "5\t1\t1\t1\t1\t1\t0\t0\t1\t1\t90\tKommune:\n5\t1\t1\t1\t1\t2\t0\t0\t1\t1\t80\tDovre\n"
            "5\t1\t2\t1\t1\t1\t0\t0\t1\t1\t70\t2019\n")
     assert parse_tsv(tsv) == ("Kommune: Dovre\n\n2019", 80.0)
+
+
+def test_our_ocr_reads_a_sande_page_as_well_as_its_scanner_layer(tmp_path):
+    from dataclasses import replace
+
+    from extractors.ocr import ocr_document
+    from extractors.readers.pdf import read_pdf
+
+    content = SANDE.read_bytes()
+    document = read_pdf(content)
+    without_layer = replace(document, pages=(replace(document.pages[1], text=""),))
+    (page,) = ocr_document(content, without_layer, OcrSettings(cache_dir=tmp_path)).pages
+    flat = " ".join(page.text.split())
+    assert page.method == "ocr" and page.ocr_confidence > 70
+    for seen in ("Kommune: Sande", "Møre og Romsdal", "2019", "64,91 %"):
+        assert seen in flat

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+
+from kommune_etl.refdata import load
 
 _NAME_WORD = r"[A-ZÆØÅ][a-zæøåéèüöäA-ZÆØÅ'-]+"
 _PERSON = rf"{_NAME_WORD}(?:[ \u00a0]+(?:(?:de|van|von|der)[ \u00a0]+)?{_NAME_WORD}){{1,3}}"
@@ -57,11 +59,7 @@ class Actors:
                     self.org_forms[form.strip()] = row["name"]
         self.project_forms = {form.strip(): row["name"] for row in projects
                               for form in {row["name"], *row["variants"].split("|")} if form.strip()}
-        self.party_codes: dict[str, str] = {}
-        for row in parties:
-            for form in row["variants"].split("|"):
-                if form and "<" not in form:
-                    self.party_codes[form.strip()] = row["code"]
+        self.party_codes = party_variant_map(parties)
         self.party_names = {row["name"].split(" - ")[-1]: row["code"] for row in parties
                             if len(row["name"]) > 6 and row["code"] not in {"UAVH", "TVF"}}
 
@@ -91,7 +89,7 @@ class Actors:
                 for m in self.project_pattern.finditer(text)]
 
     def party_code(self, written: str) -> str | None:
-        return self.party_codes.get(written) or self.party_codes.get(written.upper()) or self.party_codes.get(written.capitalize())
+        return lookup_party(self.party_codes, written)
 
     def find_persons_and_parties(self, text: str) -> list[ActorMatch]:
         found: list[ActorMatch] = []
@@ -121,3 +119,20 @@ def _strip_lead_word(name: str) -> str:
     while len(words) > 2 and words[0].lower() in _LEAD_WORDS:
         words = words[1:]
     return " ".join(words)
+
+
+def party_variant_map(rows) -> dict[str, str]:
+    """Every way protocols write a party → its official code, from parties.csv rows."""
+    return {form.strip(): row["code"] for row in rows for form in row["variants"].split("|")
+            if form.strip() and "<" not in form}
+
+
+def lookup_party(variants: dict[str, str], written: str) -> str | None:
+    written = written.strip().rstrip(".")
+    return variants.get(written) or variants.get(written.upper()) or variants.get(written.capitalize())
+
+
+@cache
+def party_code(written: str) -> str | None:
+    """The official election code for a party as protocols write it (`AP`/`Ap` → `A`, `R` → `RØDT`)."""
+    return lookup_party(party_variant_map(load("parties.csv")), written)

@@ -8,6 +8,7 @@ and handed to each page's Doc.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from spacy.language import Language
 
 import transforms.nlp.components  # noqa: F401  (registers the factories)
 from kommune_etl.models import Entity, Page
+from transforms.pagetext import JoinedPages
 from transforms.tables import money_table_rows
 
 CONFIG_PATH = Path(__file__).with_name("pipeline.cfg")
@@ -65,18 +67,10 @@ def extract_entities(pages: tuple[Page, ...], reference_date: date, nlp: Languag
 
 def _table_cells_by_page(pages: tuple[Page, ...]) -> dict[int, list]:
     """Money-table cells of the whole document, in each page's own coordinates."""
-    from dataclasses import replace
-
-    starts, offset = [], 0
-    for page in pages:
-        starts.append(offset)
-        offset += len(page.text) + 1
-    joined = "\n".join(page.text for page in pages)
+    joined = JoinedPages.of(pages)
     by_page: dict[int, list] = {}
-    for row in money_table_rows(joined):
+    for row in money_table_rows(joined.text):
         for cell in row.cells:
-            amount = cell.amount
-            index = max(i for i, s in enumerate(starts) if s <= amount.start)
-            shift = starts[index]
-            by_page.setdefault(pages[index].number, []).append(replace(amount, start=amount.start - shift, end=amount.end - shift))
+            page, start = joined.locate(cell.amount.start)
+            by_page.setdefault(page, []).append(replace(cell.amount, start=start, end=start + len(cell.amount.text)))
     return by_page

@@ -14,6 +14,7 @@ from decimal import Decimal
 from kommune_etl.models import Page
 from transforms.normalise.amounts import as_number
 from transforms.places import COUNTY, MUNICIPALITY, Gazetteer, default_gazetteer
+from transforms.pagetext import JoinedPages
 from transforms.structures.records import GrantAllocation, TableTotal
 from transforms.tables import MoneyTable, TableRow, money_tables
 
@@ -36,7 +37,8 @@ def column_meaning(column: str) -> str:
 def extract_grants(pages: tuple[Page, ...], on: date, gazetteer: Gazetteer | None = None
                    ) -> tuple[tuple[GrantAllocation, ...], tuple[TableTotal, ...]]:
     gazetteer = gazetteer or default_gazetteer()
-    text, page_of = _joined(pages)
+    joined = JoinedPages.of(pages)
+    text, page_of = joined.text, joined.page_of
     grants: list[GrantAllocation] = []
     totals: list[TableTotal] = []
     for table in money_tables(text):
@@ -102,19 +104,3 @@ def _value_in(table: MoneyTable, row: TableRow, column: str):
         if table.column_of(row, cell) == column:
             return cell.amount.value
     return None
-
-
-def _joined(pages: tuple[Page, ...]):
-    starts, offset = [], 0
-    for page in pages:
-        starts.append((offset, page.number))
-        offset += len(page.text) + 1
-
-    def page_of(position: int) -> int | None:
-        number = None
-        for start, page_number in starts:
-            if start <= position:
-                number = page_number
-        return number
-
-    return "\n".join(p.text for p in pages), page_of

@@ -14,7 +14,8 @@ from collections import Counter
 from datetime import date
 
 from kommune_etl.models import Page
-from kommune_etl.refdata import load
+from transforms.actors import party_code
+from transforms.pagetext import JoinedPages
 from transforms.places import MUNICIPALITY, default_gazetteer, find_places
 from transforms.structures.records import AgendaItem, Attendee, Meeting, Proposal
 
@@ -52,13 +53,12 @@ _TAKEN_NOTE = re.compile(r"(?i)tas til etterretning|tatt til etterretning|tar sa
 
 
 def extract_meeting(pages: tuple[Page, ...], on: date) -> Meeting | None:
-    text = "\n".join(p.text for p in pages)
-    page_of = _page_locator(pages)
+    joined = JoinedPages.of(pages)
+    text, page_of = joined.text, joined.page_of
     items_start = _first_item(text)
     header = text[: items_start if items_start is not None else 6000]
     attendees = _attendees(header, page_of, text)
-    party_codes = _party_codes()
-    attendees = tuple(Attendee(a.name, a.party, party_codes.get(a.party) if a.party else None, a.role, a.substitute_for,
+    attendees = tuple(Attendee(a.name, a.party, party_code(a.party) if a.party else None, a.role, a.substitute_for,
                                a.present, a.page, a.title) for a in attendees)
     items = _items(text, items_start, attendees, page_of) if items_start is not None else ()
     if not attendees and not items:
@@ -75,14 +75,6 @@ def extract_meeting(pages: tuple[Page, ...], on: date) -> Meeting | None:
         attendees=attendees,
         items=items,
     )
-
-
-def _page_locator(pages):
-    starts, offset = [], 0
-    for page in pages:
-        starts.append((offset, page.number))
-        offset += len(page.text) + 1
-    return lambda position: max((n for s, n in starts if s <= position), default=None)
 
 
 def _first_item(text: str) -> int | None:
@@ -307,12 +299,3 @@ def _reconcile(votes_for, votes_against, against, proposals, present, present_pa
         if unknown:
             issues.append(f"{label}: parties named in the vote are not among those present: {', '.join(unknown)}")
     return issues
-
-
-def _party_codes() -> dict[str, str]:
-    codes = {}
-    for row in load("parties.csv"):
-        for variant in row["variants"].split("|"):
-            if variant and "<" not in variant:
-                codes[variant] = row["code"]
-    return codes
