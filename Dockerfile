@@ -10,6 +10,7 @@ COPY kommune_etl ./kommune_etl
 COPY extractors ./extractors
 COPY transforms ./transforms
 COPY warehouse ./warehouse
+COPY quality ./quality
 COPY dags ./dags
 RUN uv sync --frozen --no-dev
 ENV PATH=/opt/kommune-etl/.venv/bin:$PATH

@@ -75,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quarantined", action="store_true", required=True, help="every document with an open quarantine entry")
     p.set_defaults(handler=_cmd_reprocess)
 
+    p = with_db(sub.add_parser("quality", help="what failed the quality checks (last run, or --run ID)"))
+    p.add_argument("--run", type=int, help="run id (default: the latest run with quality results)")
+    p.set_defaults(handler=_cmd_quality)
+
     p = sub.add_parser("evaluate", help="precision/recall of normalised entities against answer keys")
     p.add_argument("gold_dir", type=Path, metavar="GOLD_DIR")
     p.add_argument("--docs", type=Path, action="append",
@@ -201,6 +205,29 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
           f"{summary.pages} pages in {summary.seconds:.1f} s (warehouse {args.db})")
     for result in summary.rejected:
         print(f"  quarantined [{result.error.code}] {result.error.message}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_quality(args: argparse.Namespace) -> int:
+    from warehouse.connection import open_warehouse
+
+    con = open_warehouse(args.db, read_only=True)
+    run = args.run or con.execute("SELECT max(run_id) FROM quality_runs").fetchone()[0]
+    if run is None:
+        print("no quality results yet: run `kommune-etl ingest` first")
+        return EXIT_OK
+    summary = con.execute("SELECT documents, documents_with_errors, documents_with_warnings, failed_checks"
+                          " FROM quality_runs WHERE run_id = ?", [run]).fetchone()
+    if summary is None:
+        print(f"kommune-etl quality: no run {run}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"run {run}: {summary[0]} documents checked, {summary[1]} with errors (quarantined), "
+          f"{summary[2]} with warnings, {summary[3]} failed checks")
+    cursor = con.execute(
+        "SELECT r.severity, r.suite || '.' || r.check_name AS expectation, regexp_extract(d.source, '[^/]+$') AS document,"
+        " r.unexpected, r.observed FROM quality_results r JOIN documents d USING (sha256)"
+        " WHERE r.run_id = ? AND NOT r.success ORDER BY r.severity, expectation, document", [run])
+    write_rows([c[0] for c in cursor.description], cursor.fetchall(), "table")
     return EXIT_OK
 
 

@@ -25,7 +25,8 @@ class DocType(StrEnum):
 
 class Status(StrEnum):
     OK = "ok"
-    REJECTED = "rejected"
+    REJECTED = "rejected"        # could not be read or processed
+    QUARANTINED = "quarantined"  # read, but failed an error-severity quality check: not loaded into analytic tables
 
 
 class ReasonCode(StrEnum):
@@ -164,6 +165,7 @@ class DocumentResult:
     pages: tuple[Page, ...] = ()
     entities: tuple[Entity, ...] = ()
     structures: object = None  # transforms.structures.records.Structures (kept untyped here: no import cycle)
+    pii: tuple[tuple[int, str], ...] = ()  # (page, kind) of personal data found (masked unless configured off)
     error: DocumentError | None = None
     processed_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 

@@ -22,14 +22,16 @@ from kommune_etl.models import DocumentError, DocumentResult, RawDocument, ReadE
 from transforms.classify import classify
 from transforms.metadata import extract_metadata
 from transforms.nlp.pipeline import extract_entities
+from transforms.pii import find_pii, mask
 from transforms.structures import extract_structures
 from warehouse.archive import RawArchive
 from warehouse.connection import open_warehouse, raw_archive_dir
 from warehouse.load import Change, load_document, record_source_version, source_state
+from warehouse.quality import record_quality_run
 
 
 def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: str | None = None,
-                     ocr: OcrSettings = OcrSettings()) -> DocumentResult:
+                     ocr: OcrSettings = OcrSettings(), mask_pii: bool = True) -> DocumentResult:
     """Run one document through every stage that needs no database."""
     media_type = raw.media_type or sniff_media_type(raw.content, raw.source)
     base = dict(sha256=raw.sha256, source=raw.source, byte_size=len(raw.content), media_type=media_type)
@@ -42,8 +44,10 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
                                                       "(a scan) and OCR is switched off")
     except ReadError as exc:
         return DocumentResult(**base, status=Status.REJECTED, error=exc.as_error(raw.source))
-    stage = "metadata"
+    stage = "personal data"
     try:
+        extracted, pii = _mask_personal_data(extracted, mask_pii)
+        stage = "metadata"
         meta = extract_metadata(extracted.pages, extracted.metadata_title)
         stage = "classify"
         classification = classify(extracted.pages, meta.title)
@@ -67,7 +71,20 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
         pages=extracted.pages,
         entities=entities,
         structures=structures,
+        pii=pii,
     )
+
+
+def _mask_personal_data(extracted, mask_pii: bool):
+    """Find personal data on every page; mask it in the text (same length, so offsets hold) unless off."""
+    from dataclasses import replace
+
+    found, pages = [], []
+    for page in extracted.pages:
+        findings = [f for f in find_pii(page.text) if f.kind != "orgnr"]
+        found.extend((page.number, f.kind) for f in findings)
+        pages.append(replace(page, text=mask(page.text, findings)) if findings and mask_pii else page)
+    return (replace(extracted, pages=tuple(pages)) if found else extracted), tuple(found)
 
 
 def read_raw(path: Path) -> RawDocument:
@@ -84,6 +101,7 @@ class IngestSummary:
     seconds: float = 0.0
     run_id: int | None = None
     rejected: list[DocumentResult] = field(default_factory=list)
+    alerted: list[str] = field(default_factory=list)  # channels that delivered this run's alert
 
     @property
     def documents(self) -> int:
@@ -100,7 +118,7 @@ def ocr_settings_for(db_path: Path, enabled: bool = True) -> OcrSettings:
 
 def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits(),
                  on_document: ProgressCallback | None = None, command: str = "ingest",
-                 ocr: OcrSettings | None = None) -> IngestSummary:
+                 ocr: OcrSettings | None = None, check_quality: bool = True, alerts=None) -> IngestSummary:
     """Ingest files and folders into the warehouse at ``db_path``; report each document's outcome."""
     files = list_files(paths)
     ocr = ocr or ocr_settings_for(db_path)
@@ -114,7 +132,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
     ).fetchone()[0]
     try:
         for path in files:
-            outcome = _ingest_one(con, archive, read_raw(path), limits, summary, ocr)
+            outcome = _ingest_one(con, archive, read_raw(path), limits, summary, ocr, run_id, check_quality)
             if on_document:
                 on_document(path, outcome)
     finally:
@@ -126,12 +144,39 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
             [datetime.now(timezone.utc), summary.new, summary.unchanged, summary.updated, summary.quarantined,
              summary.pages, summary.seconds, run_id],
         )
+        record_quality_run(con, run_id, datetime.now(timezone.utc))
+        summary.alerted = _alert(con, run_id, db_path, alerts)
         con.close()
     return summary
 
 
+def _alert(con, run_id: int, db_path: Path, settings) -> list[str]:
+    """One summary alert when the run quarantined documents (settings default to the environment)."""
+    from quality.alerts import AlertSettings, build_alert, send_alert
+
+    alert = build_alert(con, run_id, str(db_path))
+    return send_alert(alert, settings or AlertSettings.from_env()) if alert else []
+
+
+def validate(result: DocumentResult, enabled: bool = True):
+    """The quality stage: GX suites on the document's frames; an error-severity failure quarantines it."""
+    if not enabled or result.status is not Status.OK:
+        return result, None
+    from dataclasses import replace
+
+    from quality.validate import default_validator
+
+    validation = default_validator().validate(result)
+    if validation.errors:
+        checks = "; ".join(f"{c.suite}.{c.check} (observed: {c.observed})" for c in validation.errors)
+        error = DocumentError("quality_failed", f"{result.source}: failed quality checks: {checks}. The document is kept "
+                                                "in the raw archive; fix the cause and run `kommune-etl reprocess --quarantined`.")
+        result = replace(result, status=Status.QUARANTINED, error=error)
+    return result, validation
+
+
 def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summary: IngestSummary,
-                ocr: OcrSettings) -> str:
+                ocr: OcrSettings, run_id: int | None = None, check_quality: bool = True) -> str:
     sha256 = raw.sha256
     archive.store(sha256, raw.content)  # before any parsing: nothing is lost
     state = source_state(con, raw.source, sha256)
@@ -140,12 +185,12 @@ def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summ
         record_source_version(con, raw.source, sha256, state)
         summary.unchanged += 1
         return change.value
-    result = process_document(raw, limits, ocr=ocr)
+    result, validation = validate(process_document(raw, limits, ocr=ocr), check_quality)
     try:
-        load_document(con, result, state)
+        load_document(con, result, state, validation=validation, run_id=run_id)
     except Exception as exc:  # rolled back by load_document; keep the document visible as quarantined
         result = _load_failure(con, result, exc)
-    if result.status is Status.REJECTED:
+    if result.status is not Status.OK:
         summary.quarantined += 1
         summary.rejected.append(result)
         return "quarantined"
@@ -180,8 +225,8 @@ def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document:
                            " WHERE q.resolved_at IS NULL ORDER BY d.source").fetchall()
         for sha256, source, first_seen in rows:
             raw = RawDocument(archive.load(sha256), source)
-            result = process_document(raw, limits, ocr=ocr_settings_for(db_path))
-            load_document(con, result, source_state(con, source, sha256), replace=True)
+            result, validation = validate(process_document(raw, limits, ocr=ocr_settings_for(db_path)))
+            load_document(con, result, source_state(con, source, sha256), replace=True, validation=validation)
             con.execute("UPDATE documents SET first_seen_at = ? WHERE sha256 = ?", [first_seen, sha256])
             if result.status is Status.OK:
                 summary.updated += 1

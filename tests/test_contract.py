@@ -40,6 +40,6 @@ def test_compose_file_matches_the_code():
     named = {m.split(":")[0] for s in compose["services"].values() for m in s.get("volumes", []) if not m.startswith(".")}
     assert named <= set(compose["volumes"])
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
-    for package in ("kommune_etl", "extractors", "transforms", "warehouse", "dags"):
+    for package in ("kommune_etl", "extractors", "transforms", "warehouse", "quality", "dags"):
         assert f"COPY {package} " in dockerfile
     assert f"{DB_ENV}={db}" in dockerfile

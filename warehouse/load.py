@@ -15,10 +15,11 @@ import duckdb
 
 from kommune_etl import __version__
 from kommune_etl.models import DocumentResult, Status
+from warehouse.quality import insert_validation
 from warehouse.structures import insert_structures
 
 
-_STAGE_OF = {"stage_failed": "transform", "load_failed": "load"}
+_STAGE_OF = {"stage_failed": "transform", "load_failed": "load", "quality_failed": "validate"}
 
 
 class Change(StrEnum):
@@ -65,7 +66,7 @@ DOCUMENT_TABLES = ("pages", "quality_issues", "entities", "meetings", "meeting_a
 
 
 def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state: SourceState,
-                  replace: bool = False) -> None:
+                  replace: bool = False, validation=None, run_id: int | None = None) -> None:
     """Insert ``result`` in one transaction; on any error nothing of it remains. With ``replace``, the
     document's earlier rows are removed in the same transaction (re-processing after a fix)."""
     con.execute("BEGIN TRANSACTION")
@@ -79,12 +80,15 @@ def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state:
             else:
                 con.execute("DELETE FROM quarantine WHERE sha256 = ? AND resolved_at IS NULL", [result.sha256])
         _insert_document(con, result)
-        _insert_pages(con, result)
-        _insert_entities(con, result)
-        _insert_quality_issues(con, result)
-        if result.structures is not None:
-            insert_structures(con, result.sha256, result.structures)
-        if result.status is Status.REJECTED and result.error is not None:
+        if result.status is not Status.QUARANTINED:  # quarantined documents stay out of the analytic tables
+            _insert_pages(con, result)
+            _insert_entities(con, result)
+            _insert_quality_issues(con, result, validation)
+            if result.structures is not None:
+                insert_structures(con, result.sha256, result.structures)
+        if validation is not None:
+            insert_validation(con, run_id, result, validation)
+        if result.status is Status.REJECTED and result.error is not None:  # validate-stage rows come per failed check
             con.execute(
                 "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -143,19 +147,14 @@ def quality_issues_of(r: DocumentResult) -> list[tuple[int | None, str, str, str
         if page.ocr_confidence is not None and page.ocr_confidence < OCR_CONFIDENCE_WARNING:
             issues.append((page.number, "ocr_low_confidence", "warning", f"{page.ocr_confidence:.1f}",
                            f"page {page.number}: OCR mean word confidence {page.ocr_confidence:.1f} < {OCR_CONFIDENCE_WARNING:g}"))
-    meeting = getattr(r.structures, "meeting", None)
-    for item in meeting.items if meeting else ():
-        for issue in item.issues:
-            issues.append((item.page, "vote_reconciliation", "warning", item.case, f"{item.case}: {issue}"))
-    for total in getattr(r.structures, "table_totals", ()) or ():
-        if not total.consistent:
-            issues.append((total.page, "sum_reconciliation", "warning", str(total.difference),
-                           f"{total.column}: stated SUM {total.stated_sum} vs rows {total.computed_sum_of_rows}"))
     return issues
 
 
-def _insert_quality_issues(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
+def _insert_quality_issues(con: duckdb.DuckDBPyConnection, r: DocumentResult, validation=None) -> None:
     issues = quality_issues_of(r)
+    for check in validation.warnings if validation is not None else ():
+        issues.append((None, check.check, check.severity, check.observed,
+                       f"{check.suite}.{check.check} failed for {check.unexpected} row(s): {check.observed}"))
     if issues:
         con.executemany(
             "INSERT INTO quality_issues (sha256, page_number, check_name, severity, observed, message, found_at)"

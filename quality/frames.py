@@ -1,0 +1,81 @@
+"""One pandas DataFrame per table a document would load, with the derived columns the checks need
+(days from the document date, whether a code is valid at that date, whether a span fits its page).
+
+GX validates columns; putting the per-row logic here keeps each expectation a plain column check.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pandas as pd
+
+from kommune_etl.models import DocType, DocumentResult
+from transforms.places import COUNTY, MUNICIPALITY, default_gazetteer
+
+KNOWN_DOC_TYPES = [t.value for t in DocType]
+
+
+def document_frame(r: DocumentResult, now: datetime | None = None) -> pd.DataFrame:
+    now = now or datetime.now(timezone.utc)
+    chars = sum(len(p.text) for p in r.pages)
+    letters = sum(ch.isalpha() for p in r.pages for ch in p.text)
+    norwegian = sum(p.text.lower().count(w) for p in r.pages for w in (" og ", " i ", " for ", " til ", " av ", " på "))
+    return pd.DataFrame([{
+        "sha256": r.sha256, "doc_type": r.doc_type.value, "pages": r.page_count,
+        "document_date": pd.Timestamp(r.document_date) if r.document_date else pd.NaT,
+        "days_after_ingest": (r.document_date - now.date()).days if r.document_date else None,
+        "document_year": r.document_year, "chars_per_page": chars / r.page_count if r.page_count else 0.0,
+        "letter_share": letters / chars if chars else 0.0,
+        "norwegian_words_per_1000_chars": 1000 * norwegian / chars if chars else 0.0,
+        "pii_findings": len(getattr(r, "pii", ()) or ()),
+    }])
+
+
+def entity_frame(r: DocumentResult) -> pd.DataFrame:
+    pages = {p.number: p.text for p in r.pages}
+    reference = r.document_date or (date(r.document_year, 7, 1) if r.document_year else None)
+    gazetteer = default_gazetteer()
+    rows = []
+    for e in r.entities:
+        days = None
+        if e.label == "DATE" and reference:
+            days = (date.fromisoformat(e.value) - reference).days
+        code_valid = None
+        if e.label in (MUNICIPALITY, COUNTY) and e.value and reference:
+            code_valid = any(u.code == e.value and u.label == e.label and u.valid_on(reference)
+                             for u in gazetteer.units)
+        rows.append({
+            "label": e.label, "text": e.text, "page": e.page,
+            "amount_nok": float(e.value) if e.label == "AMOUNT" and e.value is not None else None,
+            "days_from_document_date": days, "code_valid_at_document_date": code_valid,
+            "code_resolved": bool(e.value) if e.label in (MUNICIPALITY, COUNTY) else None,
+            "span_inside_page": 0 <= e.start < e.end <= len(pages.get(e.page, "")) and pages[e.page][e.start:e.end] == e.text,
+        })
+    return pd.DataFrame(rows, columns=["label", "text", "page", "amount_nok", "days_from_document_date",
+                                       "code_valid_at_document_date", "code_resolved", "span_inside_page"])
+
+
+def item_frame(r: DocumentResult) -> pd.DataFrame:
+    meeting = getattr(r.structures, "meeting", None)
+    rows = []
+    for item in meeting.items if meeting else ():
+        votes = (item.votes_for or 0) + (item.votes_against or 0)
+        rows.append({"case": item.case, "outcome": item.outcome, "votes_total": votes,
+                     "members_present": len(meeting.members_present),
+                     "votes_over_members": votes - len(meeting.members_present) if item.votes_for is not None else None})
+    return pd.DataFrame(rows, columns=["case", "outcome", "votes_total", "members_present", "votes_over_members"])
+
+
+def grant_frame(r: DocumentResult) -> pd.DataFrame:
+    grants = getattr(r.structures, "grants", ()) or ()
+    rows = [{"recipient": g.recipient, "column": g.column, "recipient_level": g.recipient_level,
+             "recipient_resolved": bool(g.recipient_code or g.historical_code), "amount_nok": float(g.amount_nok),
+             "key": f"{g.recipient}|{g.column}|{g.project_number}"} for g in grants]
+    return pd.DataFrame(rows, columns=["recipient", "column", "recipient_level", "recipient_resolved", "amount_nok", "key"])
+
+
+def total_frame(r: DocumentResult) -> pd.DataFrame:
+    totals = getattr(r.structures, "table_totals", ()) or ()
+    return pd.DataFrame([{"column": t.column, "difference": float(t.difference), "consistent": t.consistent} for t in totals],
+                        columns=["column", "difference", "consistent"])

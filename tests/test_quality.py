@@ -1,0 +1,173 @@
+"""Real suites on real data: the samples pass without errors; hand-corrupted variants are caught by the
+intended expectation with the intended severity; quarantined documents stay out of the analytic tables."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from conftest import SAMPLES_TEXT
+from kommune_etl.models import RawDocument, Status
+from kommune_etl.pipeline import ingest_paths, process_document, read_raw, validate
+from transforms.pii import find_pii, is_fodselsnummer, is_orgnr, mask
+
+KS = SAMPLES_TEXT / "ks_tilskuddsbrev_velferdsteknologi_karmoy_2023-05-08.txt"
+PROTOCOL = SAMPLES_TEXT / "kristiansand_oppvekstutvalget_referat_2025-03-18.txt"
+VALID_FNR = "01019010046"  # synthetic: born 1 Jan 1990, control digits valid
+
+
+def _variant(path, *replacements: str) -> RawDocument:
+    text = path.read_text(encoding="utf-8")
+    for old, new in zip(replacements[::2], replacements[1::2]):
+        assert old in text
+        text = text.replace(old, new, 1)
+    return RawDocument(text.encode("utf-8"), f"{path.stem}-variant.txt")
+
+
+def _failed(raw: RawDocument):
+    result, validation = validate(process_document(raw))
+    return result, {(c.check, c.severity) for c in validation.results if not c.success}
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES_TEXT.glob("*.txt")), ids=lambda p: p.stem[:20])
+def test_samples_pass_with_no_errors(path):
+    result, validation = validate(process_document(read_raw(path)))
+    assert result.status is Status.OK and validation.errors == []
+
+
+def test_a_grant_sum_off_by_1000_is_a_warning():
+    result, failed = _failed(_variant(KS, "<b>SUM</b>\t<b>21 957 778</b>", "<b>SUM</b>\t<b>21 958 778</b>"))
+    assert ("sum_reconciles", "warning") in failed and result.status is Status.OK
+
+
+def test_more_votes_than_members_is_a_warning():
+    result, failed = _failed(_variant(PROTOCOL, "(10/1)", "(12/3)", "vedtatt med 10 mot 1 stemme (PP)",
+                                        "vedtatt med 12 mot 3 stemmer (PP)"))
+    assert ("votes_within_members_present", "warning") in failed and result.status is Status.OK
+
+
+def test_an_amount_of_10_to_the_15_kroner_is_an_error():
+    result, failed = _failed(_variant(KS, "tilskudd til frikjøp", "tilskudd på 1 000 000 000 000 000 kroner til frikjøp"))
+    assert ("amount_in_range", "error") in failed
+    assert result.status is Status.QUARANTINED and "entities.amount_in_range" in result.error.message
+
+
+def test_a_date_in_2099_is_a_warning():
+    _, failed = _failed(_variant(KS, "senest 15. mai 2023", "senest 15. mai 2099"))
+    assert ("date_near_document_date", "warning") in failed
+
+
+def test_a_municipality_that_did_not_exist_at_the_document_date_is_a_warning():
+    # Søgne merged into Kristiansand in 2020: in a 2023 letter it has no valid code
+    result, failed = _failed(_variant(KS, "Grimstad\t\t\t967 000", "Søgne kommune\t\t\t967 000"))
+    assert ("place_code_resolved", "warning") in failed
+    assert ("MUNICIPALITY", None) in {(e.label, e.value) for e in result.entities if e.text == "Søgne"}
+
+
+def test_a_document_dated_in_the_future_is_an_error():
+    result, failed = _failed(_variant(KS, "Dato: 08.05.2023", "Dato: 08.05.2099"))
+    assert ("document_date_not_in_future", "error") in failed and result.status is Status.QUARANTINED
+
+
+def test_a_valid_fodselsnummer_is_masked_and_warned_but_orgnr_is_kept():
+    raw = _variant(KS, "Saksbehandler: Kristin Standal",
+                   f"Saksbehandler: Kristin Standal (fnr. {VALID_FNR}, kristin.s@gmail.com, org.nr. 971 032 146)")
+    result, failed = _failed(raw)
+    assert ("no_personal_data", "warning") in failed
+    text = result.pages[0].text
+    assert VALID_FNR not in text and "*" * 11 in text and "kristin.s@gmail.com" not in text
+    assert "971 032 146" in text  # KS's organisation number is not personal data
+    assert {kind for _, kind in result.pii} == {"fodselsnummer", "private_email"}
+
+
+def test_fodselsnummer_control_digits():
+    assert is_fodselsnummer(VALID_FNR) == "fodselsnummer"
+    assert is_fodselsnummer("01019010047") is None  # wrong second control digit
+    assert is_fodselsnummer("41019010046") is None  # day+40 changes the control digits
+    assert is_orgnr("971032146") and not is_orgnr("971032147")
+    text = f"id {VALID_FNR} tlf 912 34 567"
+    masked = mask(text, find_pii(text))
+    assert len(masked) == len(text) and "912 34 567" not in masked
+
+
+def test_quarantined_documents_stay_out_of_analytic_tables_and_reprocess_after_a_fix(db_path, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bad = _variant(KS, "Dato: 08.05.2023", "Dato: 08.05.2099")
+    (inbox / "future.txt").write_bytes(bad.content)
+    (inbox / "fine.txt").write_bytes(PROTOCOL.read_bytes())
+    summary = ingest_paths([inbox], db_path)
+    assert (summary.new, summary.quarantined) == (1, 1)
+    con = duckdb.connect(str(db_path), read_only=True)
+    status = con.execute("SELECT status FROM documents WHERE source LIKE '%future.txt'").fetchone()
+    assert status == ("quarantined",)
+    assert con.execute("SELECT stage, reason_code FROM quarantine").fetchall() == [("validate", "document_date_not_in_future")]
+    assert con.execute("SELECT count(*) FROM entities e JOIN documents d USING (sha256) WHERE d.status <> 'ok'").fetchone() == (0,)
+    assert con.execute("SELECT documents, documents_with_errors FROM quality_runs").fetchall() == [(2, 1)]
+    con.close()
+    out = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "quality", "--db", str(db_path)],
+                         capture_output=True, text=True, timeout=120)
+    assert "1 with errors" in out.stdout and "documents.document_date_not_in_future" in out.stdout
+
+
+def test_a_run_with_errors_alerts_the_webhook_and_smtp_sink_once(db_path, tmp_path):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from aiosmtpd.controller import Controller
+
+    from quality.alerts import AlertSettings
+
+    posted = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            posted.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    class Sink:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+            self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+            return "250 OK"
+
+    http = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    import socket
+
+    with socket.socket() as probe:  # aiosmtpd checks readiness by connecting, so it needs a real port
+        probe.bind(("127.0.0.1", 0))
+        smtp_port = probe.getsockname()[1]
+    sink = Sink()
+    smtp = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    try:
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        (inbox / "future.txt").write_bytes(_variant(KS, "Dato: 08.05.2023", "Dato: 08.05.2099").content)
+        (inbox / "fine.txt").write_bytes(PROTOCOL.read_bytes())
+        settings = AlertSettings(webhook_url=f"http://127.0.0.1:{http.server_port}/hook", smtp_host="127.0.0.1",
+                                 smtp_port=smtp_port, mail_to=("steward@kommune.no",))
+        summary = ingest_paths([inbox], db_path, alerts=settings)
+        assert summary.alerted == ["log", "webhook", "smtp"]
+        assert len(posted) == 1
+        assert "1 document(s) quarantined" in posted[0]["text"] and "future.txt" in posted[0]["text"]
+        assert "document_date_not_in_future" in posted[0]["text"] and "kommune-etl quality --run 1" in posted[0]["text"]
+        (recipients, content), = sink.messages
+        assert recipients == ["steward@kommune.no"]
+        assert "Subject: kommune-etl: 1 document(s) quarantined in run 1" in content and "future.txt" in content
+        assert ingest_paths([inbox], db_path, alerts=settings).alerted == []  # nothing new: no second alert
+        assert len(posted) == 1
+    finally:
+        http.shutdown()
+        smtp.stop()

@@ -1,0 +1,28 @@
+"""Store quality check results: every check per document per run, and the quarantine rows of
+documents that failed an error-severity check."""
+
+from __future__ import annotations
+
+import duckdb
+
+from kommune_etl.models import DocumentResult, Status
+
+
+def insert_validation(con: duckdb.DuckDBPyConnection, run_id: int | None, result: DocumentResult, validation) -> None:
+    if run_id is not None and validation.results:
+        con.executemany("INSERT INTO quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+            [run_id, result.sha256, c.suite, c.check, c.severity, c.success, c.unexpected, c.observed]
+            for c in validation.results])
+    if result.status is Status.QUARANTINED:
+        con.executemany(
+            "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at) VALUES (?, ?, 'validate', ?, ?, ?)",
+            [[result.sha256, result.source, c.check, f"{result.source}: {c.suite}.{c.check} failed (observed: {c.observed})",
+              result.processed_at] for c in validation.errors])
+
+
+def record_quality_run(con: duckdb.DuckDBPyConnection, run_id: int, started_at) -> None:
+    con.execute(
+        "INSERT INTO quality_runs SELECT ?, ?, count(DISTINCT sha256),"
+        " count(DISTINCT sha256) FILTER (WHERE NOT success AND severity = 'error'),"
+        " count(DISTINCT sha256) FILTER (WHERE NOT success AND severity = 'warning'),"
+        " count(*) FILTER (WHERE NOT success) FROM quality_results WHERE run_id = ?", [run_id, started_at, run_id])
