@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("quality", help="what failed the quality checks (last run, or --run ID)"))
     p.add_argument("--run", type=int, help="run id (default: the latest run with quality results)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(handler=_cmd_quality)
 
     p = sub.add_parser("evaluate", help="precision/recall of normalised entities against answer keys")
@@ -227,7 +228,7 @@ def _cmd_quality(args: argparse.Namespace) -> int:
         "SELECT r.severity, r.suite || '.' || r.check_name AS expectation, regexp_extract(d.source, '[^/]+$') AS document,"
         " r.unexpected, r.observed FROM quality_results r JOIN documents d USING (sha256)"
         " WHERE r.run_id = ? AND NOT r.success ORDER BY r.severity, expectation, document", [run])
-    write_rows([c[0] for c in cursor.description], cursor.fetchall(), "table")
+    write_rows([c[0] for c in cursor.description], cursor.fetchall(), args.format)
     return EXIT_OK
 
 

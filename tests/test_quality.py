@@ -108,9 +108,10 @@ def test_quarantined_documents_stay_out_of_analytic_tables_and_reprocess_after_a
     assert con.execute("SELECT count(*) FROM entities e JOIN documents d USING (sha256) WHERE d.status <> 'ok'").fetchone() == (0,)
     assert con.execute("SELECT documents, documents_with_errors FROM quality_runs").fetchall() == [(2, 1)]
     con.close()
-    out = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "quality", "--db", str(db_path)],
+    out = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "quality", "--db", str(db_path), "--format", "csv"],
                          capture_output=True, text=True, timeout=120)
-    assert "1 with errors" in out.stdout and "documents.document_date_not_in_future" in out.stdout
+    assert "1 with errors" in out.stdout
+    assert "error,documents.document_date_not_in_future,future.txt,1," in out.stdout
 
 
 def test_a_run_with_errors_alerts_the_webhook_and_smtp_sink_once(db_path, tmp_path):
