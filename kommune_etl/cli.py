@@ -225,8 +225,9 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     print(f"run {run}: {summary[0]} documents checked, {summary[1]} with errors (quarantined), "
           f"{summary[2]} with warnings, {summary[3]} failed checks")
     cursor = con.execute(
-        "SELECT r.severity, r.suite || '.' || r.check_name AS expectation, regexp_extract(d.source, '[^/]+$') AS document,"
-        " r.unexpected, r.observed FROM quality_results r JOIN documents d USING (sha256)"
+        "SELECT r.severity, r.suite || '.' || r.check_name AS expectation,"
+        " coalesce(regexp_extract(d.source, '[^/]+$'), '(warehouse)') AS document,"
+        " r.unexpected, r.observed FROM quality_results r LEFT JOIN documents d USING (sha256)"
         " WHERE r.run_id = ? AND NOT r.success ORDER BY r.severity, expectation, document", [run])
     write_rows([c[0] for c in cursor.description], cursor.fetchall(), args.format)
     return EXIT_OK

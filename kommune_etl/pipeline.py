@@ -102,6 +102,7 @@ class IngestSummary:
     run_id: int | None = None
     rejected: list[DocumentResult] = field(default_factory=list)
     alerted: list[str] = field(default_factory=list)  # channels that delivered this run's alert
+    data_docs: str | None = None  # GX Data Docs index of this warehouse
 
     @property
     def documents(self) -> int:
@@ -144,10 +145,24 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
             [datetime.now(timezone.utc), summary.new, summary.unchanged, summary.updated, summary.quarantined,
              summary.pages, summary.seconds, run_id],
         )
-        record_quality_run(con, run_id, datetime.now(timezone.utc))
+        report = None
+        if check_quality:
+            from quality.validate import validator_for
+            from quality.warehouse_checks import check_warehouse
+
+            check_warehouse(con, run_id, quality_root(con))
+            report = validator_for(quality_root(con)).build_data_docs()
+        record_quality_run(con, run_id, datetime.now(timezone.utc), report)
+        summary.data_docs = report
         summary.alerted = _alert(con, run_id, db_path, alerts)
         con.close()
     return summary
+
+
+def quality_root(con) -> Path | None:
+    """The GX project of a warehouse is its folder (GX keeps it in `gx/` there); None for in-memory databases."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return Path(row[0]).parent if row and row[0] else None
 
 
 def _alert(con, run_id: int, db_path: Path, settings) -> list[str]:
@@ -158,15 +173,16 @@ def _alert(con, run_id: int, db_path: Path, settings) -> list[str]:
     return send_alert(alert, settings or AlertSettings.from_env()) if alert else []
 
 
-def validate(result: DocumentResult, enabled: bool = True):
-    """The quality stage: GX suites on the document's frames; an error-severity failure quarantines it."""
+def validate(result: DocumentResult, enabled: bool = True, gx_root: Path | None = None):
+    """The quality stage: GX suites on the document's frames; an error-severity failure quarantines it.
+    With ``gx_root`` the results are stored in that GX project (for Data Docs)."""
     if not enabled or result.status is not Status.OK:
         return result, None
     from dataclasses import replace
 
-    from quality.validate import default_validator
+    from quality.validate import validator_for
 
-    validation = default_validator().validate(result)
+    validation = validator_for(gx_root).validate(result)
     if validation.errors:
         checks = "; ".join(f"{c.suite}.{c.check} (observed: {c.observed})" for c in validation.errors)
         error = DocumentError("quality_failed", f"{result.source}: failed quality checks: {checks}. The document is kept "
@@ -185,7 +201,7 @@ def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summ
         record_source_version(con, raw.source, sha256, state)
         summary.unchanged += 1
         return change.value
-    result, validation = validate(process_document(raw, limits, ocr=ocr), check_quality)
+    result, validation = validate(process_document(raw, limits, ocr=ocr), check_quality, quality_root(con))
     try:
         load_document(con, result, state, validation=validation, run_id=run_id)
     except Exception as exc:  # rolled back by load_document; keep the document visible as quarantined
@@ -225,7 +241,7 @@ def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document:
                            " WHERE q.resolved_at IS NULL ORDER BY d.source").fetchall()
         for sha256, source, first_seen in rows:
             raw = RawDocument(archive.load(sha256), source)
-            result, validation = validate(process_document(raw, limits, ocr=ocr_settings_for(db_path)))
+            result, validation = validate(process_document(raw, limits, ocr=ocr_settings_for(db_path)), True, quality_root(con))
             load_document(con, result, source_state(con, source, sha256), replace=True, validation=validation)
             con.execute("UPDATE documents SET first_seen_at = ? WHERE sha256 = ?", [first_seen, sha256])
             if result.status is Status.OK:

@@ -49,13 +49,22 @@ def build_alert(con: duckdb.DuckDBPyConnection, run_id: int, db_path: str) -> Al
     rows = con.execute(
         "SELECT q.source, q.stage, q.reason_code, q.message FROM quarantine q JOIN runs r ON r.run_id = ?"
         " WHERE q.quarantined_at >= r.started_at AND q.resolved_at IS NULL ORDER BY q.source, q.reason_code", [run_id]).fetchall()
-    if not rows:
+    warehouse = con.execute("SELECT suite || '.' || check_name, observed FROM quality_results WHERE run_id = ? AND sha256 = ''"
+                            " AND NOT success AND severity = 'error' ORDER BY 1", [run_id]).fetchall()
+    if not rows and not warehouse:
         return None
     documents = tuple(dict.fromkeys(r[0] for r in rows))
     lines = [f"kommune-etl run {run_id}: {len(documents)} document(s) quarantined"]
     lines += [f"- {source} [{stage}/{code}] {message}" for source, stage, code, message in rows]
+    lines += [f"- warehouse check {check} failed (observed: {observed})" for check, observed in warehouse]
+    docs = con.execute("SELECT data_docs FROM quality_runs WHERE run_id = ?", [run_id]).fetchone()
     lines.append(f"Details: kommune-etl quality --run {run_id} --db {db_path}; after a fix: kommune-etl reprocess --quarantined --db {db_path}")
-    return Alert(f"kommune-etl: {len(documents)} document(s) quarantined in run {run_id}", "\n".join(lines), documents)
+    if docs and docs[0]:
+        lines.append(f"Data Docs: {docs[0]}")
+    subject = f"kommune-etl: {len(documents)} document(s) quarantined in run {run_id}"
+    if warehouse:
+        subject += f", {len(warehouse)} warehouse check(s) failed"
+    return Alert(subject, "\n".join(lines), documents)
 
 
 def send_alert(alert: Alert, settings: AlertSettings) -> list[str]:

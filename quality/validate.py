@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from functools import cache
 
 from kommune_etl.models import DocumentResult
@@ -40,35 +41,76 @@ class DocumentValidation:
 
 
 class Validator:
-    """An ephemeral GX context with one ValidationDefinition per suite, built once per process."""
+    """A GX context with one suite, ValidationDefinition and Checkpoint per table, built once per process.
 
-    def __init__(self, settings: QualitySettings = QualitySettings()):
+    With ``root`` the context is file-mode (`<root>/gx/`): every checkpoint run is stored and
+    `build_data_docs()` renders them as GX Data Docs. Without it the context is ephemeral (tests, extract).
+    """
+
+    def __init__(self, settings: QualitySettings = QualitySettings(), root: Path | None = None):
         import great_expectations as gx
 
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self.gx = gx
-        self.context = gx.get_context(mode="ephemeral")
+        self.context = (gx.get_context(mode="file", project_root_dir=str(root)) if root
+                        else gx.get_context(mode="ephemeral"))
         self.context.variables.progress_bars = {"globally": False, "metric_calculations": False}
-        source = self.context.data_sources.add_pandas("kommune_etl")
-        self.definitions = {}
+        try:
+            self.source = self.context.data_sources.get("kommune_etl")
+        except (KeyError, ValueError, LookupError):
+            self.source = self.context.data_sources.add_pandas("kommune_etl")
+        self.checkpoints = {}
         for suite_name, specs in suite_specs(settings).items():
-            suite = self.context.suites.add(gx.ExpectationSuite(name=suite_name))
-            for check, severity, kind, kwargs in specs:
-                suite.add_expectation(getattr(gx.expectations, kind)(**kwargs, meta={"check": check, "severity": severity},
-                                                                     result_format="SUMMARY"))
-            batch = source.add_dataframe_asset(suite_name).add_batch_definition_whole_dataframe(suite_name)
-            self.definitions[suite_name] = self.context.validation_definitions.add(
-                gx.ValidationDefinition(name=suite_name, data=batch, suite=suite))
-        self.checkpoint = self.context.checkpoints.add(
-            gx.Checkpoint(name="document", validation_definitions=list(self.definitions.values())))
+            self._add_suite(suite_name, specs)
+
+    def _add_suite(self, name: str, specs) -> None:
+        gx = self.gx
+        suite = self.context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=[
+            getattr(gx.expectations, kind)(**kwargs, meta={"check": check, "severity": severity}, result_format="SUMMARY")
+            for check, severity, kind, kwargs in specs]))
+        try:
+            asset = self.source.get_asset(name)
+        except (KeyError, ValueError, LookupError):
+            asset = self.source.add_dataframe_asset(name)
+        try:
+            batch = asset.get_batch_definition(name)
+        except (KeyError, ValueError, LookupError):
+            batch = asset.add_batch_definition_whole_dataframe(name)
+        definition = self.context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        self.checkpoints[name] = self.context.checkpoints.add_or_update(
+            gx.Checkpoint(name=name, validation_definitions=[definition]))
+
+    def _run(self, name: str, frame):
+        result = self.checkpoints[name].run(batch_parameters={"dataframe": frame})
+        return next(iter(result.run_results.values()))
+
+    def build_data_docs(self) -> str | None:
+        """Render the stored results as GX Data Docs; the index page's URL, or None (ephemeral)."""
+        sites = self.context.build_data_docs()
+        return next(iter(sites.values()), None) if sites else None
+
+    def validate_frames(self, frames_by_suite: dict, specs: dict) -> list[CheckResult]:
+        """Validate ad-hoc frames (e.g. warehouse-level ones) with suites built from ``specs`` on first use."""
+        checks = []
+        for name, frame in frames_by_suite.items():
+            if name not in self.checkpoints:
+                self._add_suite(name, specs[name])
+            outcome = self._run(name, frame)
+            for r in outcome.results:
+                meta = r.expectation_config.meta
+                checks.append(CheckResult(name, meta["check"], meta["severity"], bool(r.success),
+                                          "" if r.success else _observed(frame, r.result),
+                                          int(r.result.get("unexpected_count") or 0)))
+        return checks
 
     def validate(self, result: DocumentResult) -> DocumentValidation:
         checks = []
-        for suite_name, definition in self.definitions.items():
+        for suite_name in FRAMES:
             frame = FRAMES[suite_name](result)
             if frame.empty:
                 continue
-            outcome = definition.run(batch_parameters={"dataframe": frame})
+            outcome = self._run(suite_name, frame)
             for r in outcome.results:
                 meta = r.expectation_config.meta
                 observed = _observed(frame, r.result)
@@ -99,3 +141,9 @@ def _short(observed) -> str:
 @cache
 def default_validator() -> Validator:
     return Validator()
+
+
+@cache
+def validator_for(root: Path | None) -> Validator:
+    """One validator per GX project folder (a warehouse's `gx/`), or the ephemeral default."""
+    return Validator(root=root) if root else default_validator()

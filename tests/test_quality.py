@@ -93,7 +93,7 @@ def test_fodselsnummer_control_digits():
     assert len(masked) == len(text) and "912 34 567" not in masked
 
 
-def test_quarantined_documents_stay_out_of_analytic_tables_and_reprocess_after_a_fix(db_path, tmp_path):
+def test_quarantined_documents_stay_out_of_analytic_tables_and_are_reported(db_path, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     bad = _variant(KS, "Dato: 08.05.2023", "Dato: 08.05.2099")
@@ -107,7 +107,12 @@ def test_quarantined_documents_stay_out_of_analytic_tables_and_reprocess_after_a
     assert con.execute("SELECT stage, reason_code FROM quarantine").fetchall() == [("validate", "document_date_not_in_future")]
     assert con.execute("SELECT count(*) FROM entities e JOIN documents d USING (sha256) WHERE d.status <> 'ok'").fetchone() == (0,)
     assert con.execute("SELECT documents, documents_with_errors FROM quality_runs").fetchall() == [(2, 1)]
+    docs = con.execute("SELECT data_docs FROM quality_runs").fetchone()[0]
     con.close()
+    index = db_path.parent / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    assert docs == index.as_uri() and index.exists()  # GX Data Docs of this warehouse, file mode
+    validations = list((index.parent / "validations").rglob("*.html"))
+    assert {p.parts[-4] for p in validations} >= {"documents", "entities", "items", "grants"}
     out = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "quality", "--db", str(db_path), "--format", "csv"],
                          capture_output=True, text=True, timeout=120)
     assert "1 with errors" in out.stdout
@@ -164,6 +169,7 @@ def test_a_run_with_errors_alerts_the_webhook_and_smtp_sink_once(db_path, tmp_pa
         assert len(posted) == 1
         assert "1 document(s) quarantined" in posted[0]["text"] and "future.txt" in posted[0]["text"]
         assert "document_date_not_in_future" in posted[0]["text"] and "kommune-etl quality --run 1" in posted[0]["text"]
+        assert "Data Docs: file://" in posted[0]["text"]
         (recipients, content), = sink.messages
         assert recipients == ["steward@kommune.no"]
         assert "Subject: kommune-etl: 1 document(s) quarantined in run 1" in content and "future.txt" in content
@@ -172,3 +178,30 @@ def test_a_run_with_errors_alerts_the_webhook_and_smtp_sink_once(db_path, tmp_pa
     finally:
         http.shutdown()
         smtp.stop()
+
+
+def test_warehouse_checks_pass_then_catch_an_empty_run_and_orphans(db_path, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_bytes(PROTOCOL.read_bytes())
+    ingest_paths([inbox], db_path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    failed = con.execute("SELECT check_name FROM quality_results WHERE sha256 = '' AND NOT success").fetchall()
+    assert failed == [] and con.execute("SELECT count(*) FROM quality_results WHERE sha256 = ''").fetchone()[0] == 8
+    con.close()
+    (inbox / "a.txt").unlink()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    summary = ingest_paths([empty], db_path)  # the source had documents; now it yields none
+    con = duckdb.connect(str(db_path))
+    assert set(con.execute("SELECT check_name, severity FROM quality_results WHERE run_id = ? AND NOT success",
+                           [summary.run_id]).fetchall()) == {("run_not_empty_after_documents", "error"),
+                                                             ("run_size_within_band", "warning")}
+    assert summary.alerted == ["log"]  # an alert, though no document was quarantined
+    con.execute("INSERT INTO entities (sha256, page_number, label, text, value, start_char, end_char, source)"
+                " VALUES ('deadbeef', 1, 'DATE', 'x', '\"2025-01-01\"', 0, 1, 'rules')")
+    from quality.warehouse_checks import check_warehouse
+
+    failed = {c.check for c in check_warehouse(con, summary.run_id) if not c.success}
+    assert "no_orphan_entities" in failed
+    con.close()

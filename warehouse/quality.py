@@ -20,9 +20,9 @@ def insert_validation(con: duckdb.DuckDBPyConnection, run_id: int | None, result
               result.processed_at] for c in validation.errors])
 
 
-def record_quality_run(con: duckdb.DuckDBPyConnection, run_id: int, started_at) -> None:
+def record_quality_run(con: duckdb.DuckDBPyConnection, run_id: int, started_at, data_docs: str | None = None) -> None:
     con.execute(
-        "INSERT INTO quality_runs SELECT ?, ?, count(DISTINCT sha256),"
-        " count(DISTINCT sha256) FILTER (WHERE NOT success AND severity = 'error'),"
-        " count(DISTINCT sha256) FILTER (WHERE NOT success AND severity = 'warning'),"
-        " count(*) FILTER (WHERE NOT success) FROM quality_results WHERE run_id = ?", [run_id, started_at, run_id])
+        "INSERT INTO quality_runs SELECT ?, ?, ?, count(DISTINCT sha256) FILTER (WHERE sha256 <> ''),"
+        " count(DISTINCT sha256) FILTER (WHERE NOT success AND severity = 'error' AND sha256 <> ''),"
+        " count(DISTINCT sha256) FILTER (WHERE NOT success AND severity = 'warning' AND sha256 <> ''),"
+        " count(*) FILTER (WHERE NOT success) FROM quality_results WHERE run_id = ?", [run_id, started_at, data_docs, run_id])

@@ -3,6 +3,7 @@
 CREATE TABLE quality_runs (
     run_id        BIGINT PRIMARY KEY,     -- runs.run_id
     started_at    TIMESTAMPTZ NOT NULL,
+    data_docs     VARCHAR,                -- GX Data Docs index (file:// URL) with this run's validations
     documents     INTEGER NOT NULL,
     documents_with_errors   INTEGER NOT NULL,
     documents_with_warnings INTEGER NOT NULL,

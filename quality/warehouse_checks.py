@@ -1,0 +1,54 @@
+"""Checks on the warehouse after a run: no duplicate documents, no orphan rows, and a run whose document
+count falls outside the band of the previous runs (zero documents where there used to be some is an
+error, not a quiet success). Results are stored with the run like the per-document ones."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from quality.suites import ERROR, WARNING
+
+ORPHAN_TABLES = ("pages", "entities", "grant_allocations", "agenda_items", "meetings")
+
+
+def warehouse_frames(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, pd.DataFrame]:
+    documents = con.execute("SELECT sha256 FROM documents").df()
+    orphans = {f"orphan_{t}": con.execute(f"SELECT count(*) FROM {t} x WHERE NOT EXISTS "
+                                          f"(SELECT 1 FROM documents d WHERE d.sha256 = x.sha256)").fetchone()[0]
+               for t in ORPHAN_TABLES}
+    seen, command = con.execute("SELECT documents_new + documents_unchanged + documents_updated + documents_quarantined,"
+                                " command FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    previous = con.execute("SELECT median(documents_new + documents_unchanged + documents_updated + documents_quarantined)"
+                           " FROM (SELECT * FROM runs WHERE run_id < ? AND command = ? ORDER BY run_id DESC LIMIT 5)",
+                           [run_id, command]).fetchone()[0]
+    band = {"documents_seen": seen, "previous_median": previous,
+            "zero_after_documents": bool(seen == 0 and (previous or 0) > 0),
+            "ratio_to_previous": (seen / previous) if previous else None}
+    return {"warehouse_documents": documents, "warehouse_orphans": pd.DataFrame([orphans]),
+            "warehouse_runs": pd.DataFrame([band])}
+
+
+def warehouse_specs() -> dict[str, list[tuple[str, str, str, dict]]]:
+    return {
+        "warehouse_documents": [("no_duplicate_documents", ERROR, "ExpectColumnValuesToBeUnique", {"column": "sha256"})],
+        "warehouse_orphans": [(f"no_{c}", ERROR, "ExpectColumnValuesToBeBetween", {"column": c, "max_value": 0})
+                              for c in (f"orphan_{t}" for t in ORPHAN_TABLES)],
+        "warehouse_runs": [
+            ("run_not_empty_after_documents", ERROR, "ExpectColumnValuesToBeInSet",
+             {"column": "zero_after_documents", "value_set": [False]}),
+            ("run_size_within_band", WARNING, "ExpectColumnValuesToBeBetween",
+             {"column": "ratio_to_previous", "min_value": 0.5, "max_value": 2.0}),
+        ],
+    }
+
+
+def check_warehouse(con: duckdb.DuckDBPyConnection, run_id: int, gx_root=None) -> list:
+    """Validate and store the warehouse checks of ``run_id`` (suite `warehouse_*`, sha256 '')."""
+    from quality.validate import validator_for
+
+    results = validator_for(gx_root).validate_frames(warehouse_frames(con, run_id), warehouse_specs())
+    if results:
+        con.executemany("INSERT INTO quality_results VALUES (?, '', ?, ?, ?, ?, ?, ?)", [
+            [run_id, c.suite, c.check, c.severity, c.success, c.unexpected, c.observed] for c in results])
+    return results
