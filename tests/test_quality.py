@@ -90,7 +90,10 @@ def test_fodselsnummer_control_digits():
     assert is_orgnr("971032146") and not is_orgnr("971032147")
     text = f"id {VALID_FNR} tlf 912 34 567"
     masked = mask(text, find_pii(text))
-    assert len(masked) == len(text) and "912 34 567" not in masked
+    assert len(masked) == len(text) and "912 34 567" not in masked and masked.startswith("id ***********")
+    # vote counts in a table row are not a phone number (Lillestrøm 2019, page 19)
+    assert find_pii("Arbeiderpartiet 3 300 8 487 11 787") == []
+    assert [f.kind for f in find_pii("ring meg på 91234567")] == ["mobile_phone"]
 
 
 def test_quarantined_documents_stay_out_of_analytic_tables_and_are_reported(db_path, tmp_path):

@@ -16,7 +16,10 @@ from datetime import date
 _ELEVEN = re.compile(r"(?<!\d)(?<!\d[.,/-])(\d{6})[ \u00a0]?(\d{5})(?!\d|[.,/-]\d)")
 _NINE = re.compile(r"(?<!\d)(?<!\d[.,/-])(\d{3})[ \u00a0]?(\d{3})[ \u00a0]?(\d{3})(?!\d|[.,/-]\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
-_MOBILE = re.compile(r"(?<![\d+])(?:\+47[ \u00a0]?)?(?P<number>[49]\d{2}[ \u00a0]?\d{2}[ \u00a0]?\d{3})(?![\d])")
+# a mobile number needs phone context (`tlf.`, `mobil`, `+47`) or an unbroken 8-digit form: grouped digits
+# without context are usually table figures (`8 487 11 787` votes)
+_MOBILE = re.compile(r"(?i:(?:tlf|telefon|mobil|mob|tel|phone)\.?:?[ \u00a0]*|\+47[ \u00a0]?)(?P<number>[49]\d{2}[ \u00a0]?\d{2}[ \u00a0]?\d{3})(?!\d)"
+                     r"|(?<!\d)(?<!\d[ \u00a0])(?P<bare>[49]\d{7})(?![\d]| \d)")
 _PRIVATE_MAIL_DOMAINS = {"gmail.com", "hotmail.com", "hotmail.no", "outlook.com", "live.no", "live.com", "yahoo.com",
                          "yahoo.no", "icloud.com", "online.no", "me.com", "msn.com", "protonmail.com", "getmail.no"}
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -76,8 +79,9 @@ def find_pii(text: str) -> list[PiiFinding]:
         if m["domain"].lower() in _PRIVATE_MAIL_DOMAINS:
             found.append(PiiFinding("private_email", m.start(), m.end(), True))
     for m in _MOBILE.finditer(text):
-        if not any(m.start() < f.end and f.start < m.end() for f in found):
-            found.append(PiiFinding("mobile_phone", m.start(), m.end(), True))
+        group = "number" if m["number"] else "bare"
+        if not any(m.start(group) < f.end and f.start < m.end(group) for f in found):
+            found.append(PiiFinding("mobile_phone", m.start(group), m.end(group), True))
     return sorted(found, key=lambda f: f.start)
 
 
