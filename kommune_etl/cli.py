@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     p = with_limits(with_db(sub.add_parser("ingest", help="load files or folders (recursive) into the warehouse")))
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    p.add_argument("--keep-personal-data", action="store_true",
+                   help="store fødselsnummer, private e-mail and mobile numbers unmasked (still counted as a warning)")
     p.set_defaults(handler=_cmd_ingest)
 
     p = with_limits(sub.add_parser("extract", help="read one file and print what was found (no database)"))
@@ -103,7 +105,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from kommune_etl.pipeline import ocr_settings_for
 
     summary = ingest_with_progress(args.paths, args.db, _limits(args), show=not args.no_progress,
-                                   ocr=ocr_settings_for(args.db, enabled=not args.no_ocr))
+                                   ocr=ocr_settings_for(args.db, enabled=not args.no_ocr),
+                                   mask_pii=not args.keep_personal_data)
     _print_summary(summary, args.db)
     return EXIT_OK
 

@@ -119,7 +119,8 @@ def ocr_settings_for(db_path: Path, enabled: bool = True) -> OcrSettings:
 
 def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits(),
                  on_document: ProgressCallback | None = None, command: str = "ingest",
-                 ocr: OcrSettings | None = None, check_quality: bool = True, alerts=None) -> IngestSummary:
+                 ocr: OcrSettings | None = None, check_quality: bool = True, alerts=None,
+                 mask_pii: bool = True) -> IngestSummary:
     """Ingest files and folders into the warehouse at ``db_path``; report each document's outcome."""
     files = list_files(paths)
     ocr = ocr or ocr_settings_for(db_path)
@@ -133,7 +134,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
     ).fetchone()[0]
     try:
         for path in files:
-            outcome = _ingest_one(con, archive, read_raw(path), limits, summary, ocr, run_id, check_quality)
+            outcome = _ingest_one(con, archive, read_raw(path), limits, summary, ocr, run_id, check_quality, mask_pii)
             if on_document:
                 on_document(path, outcome)
     finally:
@@ -192,7 +193,7 @@ def validate(result: DocumentResult, enabled: bool = True, gx_root: Path | None 
 
 
 def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summary: IngestSummary,
-                ocr: OcrSettings, run_id: int | None = None, check_quality: bool = True) -> str:
+                ocr: OcrSettings, run_id: int | None = None, check_quality: bool = True, mask_pii: bool = True) -> str:
     sha256 = raw.sha256
     archive.store(sha256, raw.content)  # before any parsing: nothing is lost
     state = source_state(con, raw.source, sha256)
@@ -201,7 +202,7 @@ def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summ
         record_source_version(con, raw.source, sha256, state)
         summary.unchanged += 1
         return change.value
-    result, validation = validate(process_document(raw, limits, ocr=ocr), check_quality, quality_root(con))
+    result, validation = validate(process_document(raw, limits, ocr=ocr, mask_pii=mask_pii), check_quality, quality_root(con))
     try:
         load_document(con, result, state, validation=validation, run_id=run_id)
     except Exception as exc:  # rolled back by load_document; keep the document visible as quarantined

@@ -11,9 +11,9 @@ from kommune_etl.pipeline import IngestSummary, ingest_paths
 
 
 def ingest_with_progress(paths: list[Path], db: Path, limits: Limits, show: bool = True,
-                         command: str = "ingest", ocr=None) -> IngestSummary:
+                         command: str = "ingest", ocr=None, mask_pii: bool = True) -> IngestSummary:
     if not (show and sys.stderr.isatty()):
-        return ingest_paths(paths, db, limits, command=command, ocr=ocr)
+        return ingest_paths(paths, db, limits, command=command, ocr=ocr, mask_pii=mask_pii)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     total = len(list_files(paths))
@@ -24,4 +24,4 @@ def ingest_with_progress(paths: list[Path], db: Path, limits: Limits, show: bool
         def advance(path: Path, outcome: str) -> None:
             progress.update(task, advance=1, description=f"{outcome:<11} {path.name[:50]}")
 
-        return ingest_paths(paths, db, limits, on_document=advance, command=command, ocr=ocr)
+        return ingest_paths(paths, db, limits, on_document=advance, command=command, ocr=ocr, mask_pii=mask_pii)

@@ -208,3 +208,14 @@ def test_warehouse_checks_pass_then_catch_an_empty_run_and_orphans(db_path, tmp_
     failed = {c.check for c in check_warehouse(con, summary.run_id) if not c.success}
     assert "no_orphan_entities" in failed
     con.close()
+
+
+def test_masking_can_be_switched_off(db_path, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "fnr.txt").write_bytes(_variant(KS, "Saksbehandler: Kristin Standal", f"Saksbehandler: Kristin Standal {VALID_FNR}").content)
+    ingest_paths([inbox], db_path, mask_pii=False)
+    con = duckdb.connect(str(db_path), read_only=True)
+    assert con.execute("SELECT count(*) FROM pages WHERE text LIKE ?", [f"%{VALID_FNR}%"]).fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM quality_issues WHERE check_name = 'no_personal_data'").fetchone() == (1,)
+    con.close()
