@@ -105,17 +105,8 @@ class Validator:
         return checks
 
     def validate(self, result: DocumentResult) -> DocumentValidation:
-        checks = []
-        for suite_name in FRAMES:
-            frame = FRAMES[suite_name](result)
-            if frame.empty:
-                continue
-            outcome = self._run(suite_name, frame)
-            for r in outcome.results:
-                meta = r.expectation_config.meta
-                observed = _observed(frame, r.result)
-                checks.append(CheckResult(suite_name, meta["check"], meta["severity"], bool(r.success),
-                                          "" if r.success else observed, int(r.result.get("unexpected_count") or 0)))
+        frames_by_suite = {name: build(result) for name, build in FRAMES.items()}
+        checks = self.validate_frames({name: f for name, f in frames_by_suite.items() if not f.empty}, {})
         return DocumentValidation(result.sha256, tuple(checks))
 
 
