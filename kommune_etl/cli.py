@@ -117,6 +117,8 @@ def _print_summary(summary, db: Path) -> None:
           f"(run {summary.run_id}, warehouse {db})")
     for result in summary.rejected:
         print(f"  quarantined [{result.error.code}] {result.error.message}", file=sys.stderr)
+    if summary.data_docs:
+        print(f"quality: `kommune-etl quality --db {db}`; GX Data Docs: {summary.data_docs}")
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
