@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -117,26 +118,29 @@ def ocr_settings_for(db_path: Path, enabled: bool = True) -> OcrSettings:
     return OcrSettings(enabled=enabled, cache_dir=Path(db_path).parent / "ocr-cache")
 
 
-def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits(),
-                 on_document: ProgressCallback | None = None, command: str = "ingest",
-                 ocr: OcrSettings | None = None, check_quality: bool = True, alerts=None,
-                 mask_pii: bool = True) -> IngestSummary:
-    """Ingest files and folders into the warehouse at ``db_path``; report each document's outcome."""
-    files = list_files(paths)
-    ocr = ocr or ocr_settings_for(db_path)
+@dataclass
+class WarehouseRun:
+    """An open warehouse, its raw archive and the counters of one recorded run."""
+
+    con: object
+    archive: RawArchive
+    summary: IngestSummary
+    run_id: int
+    db_path: Path
+
+
+@contextmanager
+def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alerts=None):
+    """Open the warehouse as the single writer, record a run, and on exit close the run's books:
+    counters, warehouse-level checks, the quality summary and Data Docs, and the alert."""
     con = open_warehouse(db_path)
-    archive = RawArchive(raw_archive_dir(db_path))
     summary = IngestSummary()
     started = time.perf_counter()
-    run_id = con.execute(
-        "INSERT INTO runs (command, started_at, pipeline_version) VALUES (?, ?, ?) RETURNING run_id",
-        [command, datetime.now(timezone.utc), __version__],
-    ).fetchone()[0]
+    run_id = con.execute("INSERT INTO runs (command, started_at, pipeline_version) VALUES (?, ?, ?) RETURNING run_id",
+                         [command, datetime.now(timezone.utc), __version__]).fetchone()[0]
+    run = WarehouseRun(con, RawArchive(raw_archive_dir(db_path)), summary, run_id, Path(db_path))
     try:
-        for path in files:
-            outcome = _ingest_one(con, archive, read_raw(path), limits, summary, ocr, run_id, check_quality, mask_pii)
-            if on_document:
-                on_document(path, outcome)
+        yield run
     finally:
         summary.seconds = time.perf_counter() - started
         summary.run_id = run_id
@@ -157,7 +161,52 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
         summary.data_docs = report
         summary.alerted = _alert(con, run_id, db_path, alerts)
         con.close()
-    return summary
+
+
+def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits(),
+                 on_document: ProgressCallback | None = None, command: str = "ingest",
+                 ocr: OcrSettings | None = None, check_quality: bool = True, alerts=None,
+                 mask_pii: bool = True) -> IngestSummary:
+    """Ingest files and folders into the warehouse at ``db_path``; report each document's outcome."""
+    files = list_files(paths)
+    ocr = ocr or ocr_settings_for(db_path)
+    with warehouse_run(db_path, command, check_quality, alerts) as run:
+        for path in files:
+            outcome = _ingest_one(run, read_raw(path), limits, ocr, check_quality, mask_pii)
+            if on_document:
+                on_document(path, outcome)
+    return run.summary
+
+
+@dataclass(frozen=True)
+class ProcessedDocument:
+    """A document processed and validated away from the warehouse (e.g. by a mapped Airflow task),
+    waiting for the single writer."""
+
+    raw: RawDocument
+    result: DocumentResult
+    validation: object = None
+
+
+def process_for_load(raw: RawDocument, db_path: Path, limits: Limits = Limits(), check_quality: bool = True,
+                     mask_pii: bool = True) -> ProcessedDocument:
+    """Every database-free stage for one document, as the CLI runs them (OCR cache and GX project beside
+    the warehouse)."""
+    result = process_document(raw, limits, ocr=ocr_settings_for(db_path), mask_pii=mask_pii)
+    result, validation = validate(result, check_quality, Path(db_path).parent)
+    return ProcessedDocument(raw, result, validation)
+
+
+def load_processed(db_path: Path, documents: Iterable[ProcessedDocument], command: str = "load",
+                   check_quality: bool = True, alerts=None) -> IngestSummary:
+    """The single writer: load documents processed elsewhere, in one recorded run."""
+    with warehouse_run(db_path, command, check_quality, alerts) as run:
+        for document in documents:
+            state, change = _prepare(run, document.raw)
+            if change is Change.UNCHANGED:
+                continue
+            _load_one(run, document.result, document.validation, state, change)
+    return run.summary
 
 
 def quality_root(con) -> Path | None:
@@ -192,21 +241,34 @@ def validate(result: DocumentResult, enabled: bool = True, gx_root: Path | None 
     return result, validation
 
 
-def _ingest_one(con, archive: RawArchive, raw: RawDocument, limits: Limits, summary: IngestSummary,
-                ocr: OcrSettings, run_id: int | None = None, check_quality: bool = True, mask_pii: bool = True) -> str:
+def _prepare(run: WarehouseRun, raw: RawDocument):
+    """Archive the bytes (before any parsing: nothing is lost) and classify the change at this source."""
     sha256 = raw.sha256
-    archive.store(sha256, raw.content)  # before any parsing: nothing is lost
-    state = source_state(con, raw.source, sha256)
+    run.archive.store(sha256, raw.content)
+    state = source_state(run.con, raw.source, sha256)
     change = state.change_for(sha256)
     if change is Change.UNCHANGED:
-        record_source_version(con, raw.source, sha256, state)
-        summary.unchanged += 1
+        record_source_version(run.con, raw.source, sha256, state)
+        run.summary.unchanged += 1
+    return state, change
+
+
+def _ingest_one(run: WarehouseRun, raw: RawDocument, limits: Limits, ocr: OcrSettings, check_quality: bool = True,
+                mask_pii: bool = True) -> str:
+    state, change = _prepare(run, raw)
+    if change is Change.UNCHANGED:
         return change.value
-    result, validation = validate(process_document(raw, limits, ocr=ocr, mask_pii=mask_pii), check_quality, quality_root(con))
+    result, validation = validate(process_document(raw, limits, ocr=ocr, mask_pii=mask_pii), check_quality,
+                                  quality_root(run.con))
+    return _load_one(run, result, validation, state, change)
+
+
+def _load_one(run: WarehouseRun, result: DocumentResult, validation, state, change: Change) -> str:
     try:
-        load_document(con, result, state, validation=validation, run_id=run_id)
+        load_document(run.con, result, state, validation=validation, run_id=run.run_id)
     except Exception as exc:  # rolled back by load_document; keep the document visible as quarantined
-        result = _load_failure(con, result, exc)
+        result = _load_failure(run.con, result, exc)
+    summary = run.summary
     if result.status is not Status.OK:
         summary.quarantined += 1
         summary.rejected.append(result)

@@ -1,0 +1,103 @@
+"""Nightly ingestion of municipal records (Airflow 3, TaskFlow).
+
+discover → process (mapped per document: read, OCR, entities, structures, validation; staged as a pickle)
+→ load (the single writer: pool `duckdb_writer` of size 1, DuckDB allows one writing process; emits the
+warehouse Asset) — the same stage functions as `kommune-etl ingest` (kommune_etl.pipeline).
+
+Only cheap imports at module level: spaCy, GX and the pipeline load inside the tasks, so parsing this
+file stays far below Airflow's import timeout.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, Param, dag, task
+
+WAREHOUSE = Asset("kommune_etl_warehouse", uri="file:///data/warehouse/warehouse.duckdb")
+DEFAULT_DB = os.environ.get("KOMMUNE_ETL_DB", "/data/warehouse/warehouse.duckdb")
+DEFAULT_INBOX = os.environ.get("KOMMUNE_ETL_INBOX", "/data/inbox")
+STAGING = os.environ.get("KOMMUNE_ETL_STAGING", "")
+
+
+def _alert_on_failure(context) -> None:
+    """Failure callback: the same alert channels as quality alerts (webhook, SMTP, log)."""
+    from quality.alerts import Alert, AlertSettings, send_alert
+
+    ti = context.get("task_instance")
+    send_alert(Alert(f"kommune-etl: task {getattr(ti, 'task_id', '?')} failed",
+                     f"DAG run {context.get('run_id')}: {context.get('exception')}"), AlertSettings.from_env())
+
+
+@dag(
+    dag_id="municipal_records_nightly",
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2025, 1, 1, tz="Europe/Oslo"),
+    catchup=False,
+    max_active_runs=1,
+    params={"inbox": Param(DEFAULT_INBOX, type="string"), "db": Param(DEFAULT_DB, type="string")},
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
+                  "execution_timeout": timedelta(minutes=30), "on_failure_callback": _alert_on_failure},
+    tags=["kommune-etl"],
+)
+def municipal_records_nightly():
+    @task
+    def discover(params=None) -> list[str]:
+        """Files in the inbox whose bytes the warehouse does not know yet (content hashing)."""
+        import hashlib
+        from pathlib import Path
+
+        from extractors.sources.folder import list_files
+
+        db = Path(params["db"])
+        known: set[str] = set()
+        if db.exists():
+            import duckdb
+
+            con = duckdb.connect(str(db), read_only=True)
+            known = {row[0] for row in con.execute("SELECT sha256 FROM documents").fetchall()}
+            con.close()
+        return [str(p) for p in list_files([Path(params["inbox"])])
+                if hashlib.sha256(p.read_bytes()).hexdigest() not in known]
+
+    @task(max_active_tis_per_dagrun=2)
+    def process(path: str, params=None) -> str:
+        """Every database-free stage for one document; the result is staged for the writer."""
+        import pickle
+        import tempfile
+        from pathlib import Path
+
+        from kommune_etl.pipeline import process_for_load, read_raw
+
+        staged = process_for_load(read_raw(Path(path)), Path(params["db"]))
+        folder = Path(STAGING or Path(params["db"]).parent / "staging")
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, target = tempfile.mkstemp(dir=folder, suffix=".pkl")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(staged, out)
+        return target
+
+    @task(pool="duckdb_writer", outlets=[WAREHOUSE])
+    def load(staged: list[str], params=None) -> dict:
+        """The single writer: one recorded run, quality checks, Data Docs and the alert."""
+        import pickle
+        from pathlib import Path
+
+        from kommune_etl.pipeline import load_processed
+
+        def documents():
+            for path in staged:
+                with open(path, "rb") as handle:
+                    yield pickle.load(handle)
+                Path(path).unlink(missing_ok=True)
+
+        summary = load_processed(Path(params["db"]), documents(), command="airflow")
+        return {"run_id": summary.run_id, "new": summary.new, "updated": summary.updated,
+                "unchanged": summary.unchanged, "quarantined": summary.quarantined, "pages": summary.pages}
+
+    load(process.expand(path=discover()))
+
+
+municipal_records_nightly()

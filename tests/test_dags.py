@@ -1,0 +1,54 @@
+"""The DAG folder imports cleanly in a real Airflow DagBag, cheaply, with the intended shape."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from conftest import REPO
+
+
+def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
+    code = (
+        "import sys, time, json\n"
+        "from airflow.dag_processing.dagbag import DagBag\n"
+        "started = time.perf_counter()\n"
+        f"bag = DagBag(dag_folder={str(REPO / 'dags')!r})\n"
+        "dag = bag.dags['municipal_records_nightly']\n"
+        "print(json.dumps({'errors': {k: str(v) for k, v in bag.import_errors.items()}, 'seconds': time.perf_counter() - started,"
+        " 'tasks': sorted(dag.task_ids), 'schedule': dag.timetable.expression, 'catchup': dag.catchup,"
+        " 'timezone': str(dag.timezone), 'pool': dag.get_task('load').pool,"
+        " 'outlets': [a.name for a in dag.get_task('load').outlets],"
+        " 'heavy': sorted(m for m in ('spacy', 'great_expectations', 'pypdfium2') if m in sys.modules)}))\n"
+    )
+    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    import json
+
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["errors"] == {}
+    assert report["tasks"] == ["discover", "load", "process"]
+    assert report["schedule"] == "0 2 * * *" and report["catchup"] is False and report["timezone"] == "Europe/Oslo"
+    assert report["pool"] == "duckdb_writer" and report["outlets"] == ["kommune_etl_warehouse"]
+    assert report["heavy"] == []  # spaCy, GX and PDFium are imported inside the tasks only
+    assert report["seconds"] < 30
+
+
+def test_the_dags_load_path_is_the_clis(db_path):
+    """The DAG's process/load tasks call process_for_load + load_processed; the result equals `ingest`'s."""
+    from conftest import SAMPLES_TEXT
+    from kommune_etl.pipeline import load_processed, process_for_load, read_raw
+
+    staged = [process_for_load(read_raw(p), db_path) for p in sorted(SAMPLES_TEXT.glob("*.txt"))]
+    summary = load_processed(db_path, staged, command="airflow")
+    assert (summary.new, summary.quarantined, summary.pages) == (5, 0, 5)
+    assert load_processed(db_path, staged, command="airflow").unchanged == 5
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    assert con.execute("SELECT count(*) FROM grant_allocations").fetchone() == (49,)
+    assert con.execute("SELECT command, documents_new FROM runs ORDER BY run_id").fetchall() == [("airflow", 5), ("airflow", 0)]
+    con.close()
