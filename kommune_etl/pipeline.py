@@ -171,11 +171,16 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
     files = list_files(paths)
     ocr = ocr or ocr_settings_for(db_path)
     with warehouse_run(db_path, command, check_quality, alerts) as run:
-        for path in files:
-            outcome = _ingest_one(run, read_raw(path), limits, ocr, check_quality, mask_pii)
-            if on_document:
-                on_document(path, outcome)
+        for start in range(0, len(files), VALIDATION_BATCH):
+            batch = files[start:start + VALIDATION_BATCH]
+            for path, outcome in _ingest_batch(run, batch, limits, ocr, check_quality, mask_pii):
+                if on_document:
+                    on_document(path, outcome)
     return run.summary
+
+
+#: Documents validated together: GX's fixed cost per checkpoint run is shared across the batch.
+VALIDATION_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -224,21 +229,31 @@ def _alert(con, run_id: int, db_path: Path, settings) -> list[str]:
 
 
 def validate(result: DocumentResult, enabled: bool = True, gx_root: Path | None = None):
-    """The quality stage: GX suites on the document's frames; an error-severity failure quarantines it.
-    With ``gx_root`` the results are stored in that GX project (for Data Docs)."""
-    if not enabled or result.status is not Status.OK:
-        return result, None
+    """The quality stage for one document (see `validate_batch`)."""
+    return validate_batch([result], enabled, gx_root)[0]
+
+
+def validate_batch(results: list[DocumentResult], enabled: bool = True, gx_root: Path | None = None):
+    """The quality stage: GX suites over a batch of documents' frames; an error-severity failure quarantines
+    that document. With ``gx_root`` the results are stored in that GX project (for Data Docs)."""
+    checkable = [r for r in results if r.status is Status.OK] if enabled else []
+    if not checkable:
+        return [(r, None) for r in results]
     from dataclasses import replace
 
     from quality.validate import validator_for
 
-    validation = validator_for(gx_root).validate(result)
-    if validation.errors:
-        checks = "; ".join(f"{c.suite}.{c.check} (observed: {c.observed})" for c in validation.errors)
-        error = DocumentError("quality_failed", f"{result.source}: failed quality checks: {checks}. The document is kept "
-                                                "in the raw archive; fix the cause and run `kommune-etl reprocess --quarantined`.")
-        result = replace(result, status=Status.QUARANTINED, error=error)
-    return result, validation
+    validations = dict(zip((r.sha256 for r in checkable), validator_for(gx_root).validate_many(checkable)))
+    out = []
+    for result in results:
+        validation = validations.get(result.sha256) if result.status is Status.OK else None
+        if validation is not None and validation.errors:
+            checks = "; ".join(f"{c.suite}.{c.check} (observed: {c.observed})" for c in validation.errors)
+            error = DocumentError("quality_failed", f"{result.source}: failed quality checks: {checks}. The document is "
+                                                    "kept in the raw archive; fix the cause and run `kommune-etl reprocess --quarantined`.")
+            result = replace(result, status=Status.QUARANTINED, error=error)
+        out.append((result, validation))
+    return out
 
 
 def _prepare(run: WarehouseRun, raw: RawDocument):
@@ -253,14 +268,20 @@ def _prepare(run: WarehouseRun, raw: RawDocument):
     return state, change
 
 
-def _ingest_one(run: WarehouseRun, raw: RawDocument, limits: Limits, ocr: OcrSettings, check_quality: bool = True,
-                mask_pii: bool = True) -> str:
-    state, change = _prepare(run, raw)
-    if change is Change.UNCHANGED:
-        return change.value
-    result, validation = validate(process_document(raw, limits, ocr=ocr, mask_pii=mask_pii), check_quality,
-                                  quality_root(run.con))
-    return _load_one(run, result, validation, state, change)
+def _ingest_batch(run: WarehouseRun, paths: list[Path], limits: Limits, ocr: OcrSettings, check_quality: bool,
+                  mask_pii: bool):
+    """Archive and process each document, validate the batch together, then load one by one."""
+    pending = []
+    for path in paths:
+        raw = read_raw(path)
+        state, change = _prepare(run, raw)
+        if change is Change.UNCHANGED:
+            yield path, change.value
+            continue
+        pending.append((path, state, change, process_document(raw, limits, ocr=ocr, mask_pii=mask_pii)))
+    checked = validate_batch([p[3] for p in pending], check_quality, quality_root(run.con))
+    for (path, state, change, _), (result, validation) in zip(pending, checked):
+        yield path, _load_one(run, result, validation, state, change)
 
 
 def _load_one(run: WarehouseRun, result: DocumentResult, validation, state, change: Change) -> str:

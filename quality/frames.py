@@ -71,7 +71,7 @@ def grant_frame(r: DocumentResult) -> pd.DataFrame:
     grants = getattr(r.structures, "grants", ()) or ()
     rows = [{"recipient": g.recipient, "column": g.column, "recipient_level": g.recipient_level,
              "recipient_resolved": bool(g.recipient_code or g.historical_code), "amount_nok": float(g.amount_nok),
-             "key": f"{g.recipient}|{g.column}|{g.project_number}"} for g in grants]
+             "key": f"{r.sha256}|{g.recipient}|{g.column}|{g.project_number}"} for g in grants]
     return pd.DataFrame(rows, columns=["recipient", "column", "recipient_level", "recipient_resolved", "amount_nok", "key"])
 
 
