@@ -132,10 +132,6 @@ def money_table_rows(text: str) -> list[TableRow]:
     return [row for table in money_tables(text) for row in table.rows]
 
 
-def table_amounts(text: str) -> list[AmountMatch]:
-    return [cell.amount for row in money_table_rows(text) for cell in row.cells]
-
-
 def _is_header(plain: str) -> bool:
     """Short, speaks of money, holds no amounts, and does not read like the end of a sentence."""
     return (len(plain) <= _MAX_HEADER and bool(_MONEY_HEADER.search(plain)) and not _GROUPED.search(plain)

@@ -19,9 +19,6 @@ class RawArchive:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def has(self, sha256: str) -> bool:
-        return self.path_for(sha256).exists()
-
     def store(self, sha256: str, content: bytes) -> Path:
         target = self.path_for(sha256)
         if target.exists():

@@ -10,8 +10,7 @@ from extractors import sniff
 from extractors.readers import docx, html, pdf, text
 from kommune_etl.models import ExtractedDocument, ReadError, ReasonCode
 
-_READERS = {
-    sniff.PDF: pdf.read_pdf,
+_READERS = {  # PDF has its own branch below: it takes the backend choice
     sniff.DOCX: docx.read_docx,
     sniff.HTML: html.read_html,
     sniff.TEXT: text.read_text,

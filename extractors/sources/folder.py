@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -20,6 +20,3 @@ def list_files(paths: Iterable[Path]) -> list[Path]:
             raise FileNotFoundError(f"{path}: no such file or folder")
     return list(found)
 
-
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    yield from list_files(paths)

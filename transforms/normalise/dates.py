@@ -81,16 +81,6 @@ def find_dates(text: str) -> list[DateMatch]:
     return sorted(found, key=lambda f: f.start)
 
 
-def find_partial_dates(text: str) -> list[tuple[int, int, int, int, str]]:
-    """Day and month with no year in their sentence: (day, month, start, end, text); never guessed."""
-    partial = []
-    for m in _DAY_MONTH.finditer(text):
-        if sentence_year(text, m.start(), m.end()) is None and not _WORDS.match(text, m.start()):
-            end = m.end() - (1 if m.group(0).endswith(".") else 0)
-            partial.append((int(m["d"]), MONTHS[m["month"].lower()], m.start(), end, text[m.start():end]))
-    return partial
-
-
 def sentence_year(text: str, start: int, end: int) -> int | None:
     """The one year written in the same sentence as text[start:end], if exactly one is."""
     left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
