@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.migrate import migrate
+from warehouse.reference import refresh_reference_tables
 
 DEFAULT_DB = Path("data") / "warehouse.duckdb"
 DB_ENV = "KOMMUNE_ETL_DB"
@@ -33,4 +34,5 @@ def open_warehouse(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyCon
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     migrate(con)
+    refresh_reference_tables(con)
     return con
