@@ -90,6 +90,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min", type=float, default=0.0, help="exit 1 when a gated label falls below this precision/recall")
     p.set_defaults(handler=_cmd_evaluate)
 
+    p = with_db(sub.add_parser("search", help="full-text search over page text (BM25, Norwegian stemming)"))
+    p.add_argument("query", help="words to look for, e.g. 'velferdsteknologi tilskudd'")
+    p.add_argument("--limit", type=int, default=10, help="hits to show (default %(default)s)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the search index first (needs write access)")
+    p.set_defaults(handler=_cmd_search)
+
+    p = with_db(sub.add_parser("export", help="write every mart to Parquet or CSV files, partitioned by year"))
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument("--out", type=Path, required=True, help="folder to write (one sub-folder per mart)")
+    p.set_defaults(handler=_cmd_export)
+
+    p = with_db(sub.add_parser("report", help="write a self-contained HTML report (charts, quality, quarantine)"))
+    p.add_argument("--out", type=Path, required=True, help="folder to write index.html into")
+    p.set_defaults(handler=_cmd_report)
+
     p = with_db(sub.add_parser("demo", help="ingest the bundled sample documents and show what landed"))
     p.set_defaults(handler=_cmd_demo)
     return parser
@@ -255,6 +271,56 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if failing:
         print(f"below {args.min}: " + ", ".join(failing), file=sys.stderr)
         return EXIT_REJECTED
+    return EXIT_OK
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from warehouse.connection import open_warehouse
+    from warehouse.search import rebuild_search_index, search
+
+    if args.rebuild:
+        con = open_warehouse(args.db)
+        rebuild_search_index(con, force=True)
+    else:
+        con = open_warehouse(args.db, read_only=True)
+    try:
+        hits = search(con, args.query, args.limit)
+    except (LookupError, ValueError) as exc:
+        print(f"kommune-etl search: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "table":
+        for rank, h in enumerate(hits, 1):
+            print(f"{rank}. {Path(h.source).name} p. {h.page_number}  ({h.doc_type}, {h.year}, score {h.score:.2f})"
+                  f"\n   {h.snippet}\n   {h.link}")
+        if not hits:
+            print(f"no page matches {args.query!r}")
+        return EXIT_OK
+    write_rows(["score", "document", "page", "doc_type", "year", "title", "link", "snippet", "sha256"],
+               [(round(h.score, 3), Path(h.source).name, h.page_number, h.doc_type, h.year, h.title, h.link,
+                 h.snippet, h.sha256) for h in hits], args.format)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from warehouse.connection import open_warehouse
+    from warehouse.marts import export_marts
+
+    con = open_warehouse(args.db, read_only=True)
+    exported = export_marts(con, args.out, args.format)
+    for e in exported:
+        years = ", ".join("NULL" if y is None else str(y) for y in e.years) or "-"
+        print(f"{e.mart}: {e.rows} rows, years {years} -> {e.path}")
+    print(f"wrote {len(exported)} marts as {args.format} to {args.out} (manifest.json lists them)")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from kommune_etl.report import write_report
+    from warehouse.connection import open_warehouse
+
+    con = open_warehouse(args.db, read_only=True)
+    target = write_report(con, args.out, str(args.db))
+    print(f"report: {target.resolve().as_uri()}")
     return EXIT_OK
 
 

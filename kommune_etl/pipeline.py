@@ -29,6 +29,7 @@ from warehouse.archive import RawArchive
 from warehouse.connection import open_warehouse, raw_archive_dir
 from warehouse.load import Change, load_document, record_source_version, source_state
 from warehouse.quality import record_quality_run
+from warehouse.search import rebuild_search_index
 
 
 def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: str | None = None,
@@ -132,7 +133,7 @@ class WarehouseRun:
 @contextmanager
 def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alerts=None):
     """Open the warehouse as the single writer, record a run, and on exit close the run's books:
-    counters, warehouse-level checks, the quality summary and Data Docs, and the alert."""
+    search index, counters, warehouse-level checks, the quality summary and Data Docs, and the alert."""
     con = open_warehouse(db_path)
     summary = IngestSummary()
     started = time.perf_counter()
@@ -142,6 +143,7 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
     try:
         yield run
     finally:
+        rebuild_search_index(con)  # a no-op unless this run changed which pages are readable
         summary.seconds = time.perf_counter() - started
         summary.run_id = run_id
         con.execute(

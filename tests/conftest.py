@@ -22,3 +22,17 @@ if not SHARED.is_dir():
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "wh" / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """The five sample PDFs ingested once (with quality checks) into a warehouse the analysts' tests share.
+
+    Tests that write must copy it first; most only read.
+    """
+    from kommune_etl.pipeline import ingest_paths
+
+    db = tmp_path_factory.mktemp("samples") / "warehouse.duckdb"
+    summary = ingest_paths([SAMPLES_PDF], db)
+    assert summary.new == 5 and summary.quarantined == 0
+    return db

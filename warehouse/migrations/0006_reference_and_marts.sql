@@ -37,8 +37,8 @@ CREATE MACRO comparable_county(c) AS coalesce(
     (SELECT min(l.old_code) FROM county_lineage l WHERE l.new_code = c AND l.reform = 2024),
     c);
 
--- The name a municipality or county code had on a given day.
-CREATE MACRO place_name(level, c, on_day) AS CASE
+-- The (Norwegian) name a municipality or county code had on a given day; undated documents use 2024-01-01.
+CREATE MACRO place_name(level, c, on_day) AS split_part(CASE
     WHEN level = 'MUNICIPALITY' THEN
         (SELECT min(m.name) FROM ref_municipalities m
          WHERE m.code = c AND coalesce(on_day, DATE '2024-01-01') >= m.valid_from
@@ -47,7 +47,7 @@ CREATE MACRO place_name(level, c, on_day) AS CASE
         (SELECT min(k.name) FROM ref_counties k
          WHERE k.code = c AND coalesce(on_day, DATE '2024-01-01') >= k.valid_from
            AND (k.valid_to IS NULL OR coalesce(on_day, DATE '2024-01-01') < k.valid_to))
-    END;
+    END, ' - ', 1);
 
 CREATE VIEW document_years AS
 SELECT d.*, coalesce(d.document_year, year(d.document_date)) AS year,

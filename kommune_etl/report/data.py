@@ -1,0 +1,74 @@
+"""What the report shows, read from the warehouse (marts and run tables) into plain records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+
+@dataclass
+class ReportData:
+    generated_at: str
+    db_path: str
+    totals: dict[str, int]
+    by_type: list[tuple[str, int, int]]                       # doc_type, documents, pages
+    months: list[str]                                        # 'YYYY-MM'
+    per_month: dict[str, list[int]]                          # doc_type -> documents per month
+    undated: int
+    grant_regions: list[str]                                 # region labels
+    grant_years: dict[str, list[float]]                      # year -> kroner per region
+    grant_rows: list[tuple]
+    top_municipalities: list[tuple[str, int, int]]           # name (code), mentions, documents
+    top_projects: list[tuple[str, int, int]]
+    quality_runs: list[tuple]                                # run_id, started, documents, errors, warnings, failed
+    quarantined: list[tuple]                                 # reason, stage, source, message, since
+    notes: list[str] = field(default_factory=list)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def read_report_data(con: duckdb.DuckDBPyConnection, db_path: str, generated_at: str) -> ReportData:
+    totals = dict(zip(
+        ("documents", "ok", "quarantined", "rejected", "pages", "entities", "runs"),
+        con.execute("""SELECT count(*), count(*) FILTER (status = 'ok'), count(*) FILTER (status = 'quarantined'),
+                              count(*) FILTER (status = 'rejected'),
+                              (SELECT count(*) FROM pages), (SELECT count(*) FROM entities), (SELECT count(*) FROM runs)
+                       FROM documents""").fetchone()))
+    by_type = _rows(con, "SELECT doc_type, count(*), sum(pages) FROM document_years GROUP BY 1 ORDER BY 2 DESC, 1")
+    month_rows = _rows(con, """SELECT strftime(document_date, '%Y-%m') AS month, doc_type, count(*)
+                               FROM document_years WHERE document_date IS NOT NULL GROUP BY ALL ORDER BY ALL""")
+    months = sorted({m for m, _, _ in month_rows})
+    per_month: dict[str, list[int]] = {}
+    for month, doc_type, n in month_rows:
+        per_month.setdefault(doc_type, [0] * len(months))[months.index(month)] = n
+    undated = con.execute("SELECT count(*) FROM document_years WHERE document_date IS NULL").fetchone()[0]
+
+    grant_rows = _rows(con, """SELECT year, county_code_2020, region_2020, county_codes_2024, column_meaning,
+                                      amount_nok, recipients, documents
+                               FROM mart_grants_by_region_year
+                               WHERE column_meaning IN ('granted', 'to_distribute')
+                               ORDER BY county_code_2020, year""")
+    regions = sorted({(code, name) for _, code, name, *_ in grant_rows})
+    region_labels = [f"{name} ({code})" for code, name in regions]
+    grant_years: dict[str, list[float]] = {}
+    for year, code, name, _, _, amount, _, _ in grant_rows:
+        values = grant_years.setdefault(str(year), [0.0] * len(regions))
+        values[regions.index((code, name))] += float(amount)
+
+    top_municipalities = _rows(con, """SELECT coalesce(place_name, written_as) || ' (' || place_code || ')',
+                                              count(*), count(DISTINCT sha256)
+                                       FROM mart_place_mentions WHERE place_level = 'MUNICIPALITY'
+                                       GROUP BY place_code, coalesce(place_name, written_as)
+                                       ORDER BY 2 DESC, 1 LIMIT 10""")
+    top_projects = _rows(con, """SELECT name, sum(mentions)::INTEGER, sum(documents)::INTEGER FROM mart_actors_over_time
+                                 WHERE kind = 'PROJECT' GROUP BY name ORDER BY 2 DESC, 1 LIMIT 10""")
+    quality_runs = _rows(con, """SELECT q.run_id, strftime(q.started_at, '%Y-%m-%d %H:%M'), q.documents,
+                                        q.documents_with_errors, q.documents_with_warnings, q.failed_checks
+                                 FROM quality_runs q ORDER BY q.run_id""")
+    quarantined = _rows(con, """SELECT reason_code, stage, source, message, strftime(quarantined_at, '%Y-%m-%d %H:%M')
+                                FROM quarantine WHERE resolved_at IS NULL ORDER BY quarantined_at DESC, source""")
+    return ReportData(generated_at, db_path, totals, by_type, months, per_month, undated, region_labels,
+                      grant_years, grant_rows, top_municipalities, top_projects, quality_runs, quarantined)
