@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -45,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"DuckDB warehouse file (default: ${DB_ENV} or data/warehouse.duckdb)")
         return p
 
+    def with_lake(p: argparse.ArgumentParser, help_text: str) -> argparse.ArgumentParser:
+        from warehouse.lake import LAKE_DATA_ENV, LAKE_ENV
+
+        p.add_argument("--lake", metavar="CATALOG", default=os.environ.get(LAKE_ENV),
+                       help=f"{help_text}; a DuckLake catalog such as 'postgres:dbname=kommune_lake host=127.0.0.1'"
+                            f" (default: ${LAKE_ENV})")
+        p.add_argument("--lake-data", type=Path, default=Path(os.environ.get(LAKE_DATA_ENV, "data/lake")),
+                       help=f"folder of the lake's Parquet files (default: ${LAKE_DATA_ENV} or data/lake)")
+        return p
+
     def with_limits(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         defaults = Limits()
         p.add_argument("--timeout", type=float, default=defaults.timeout_s, help="seconds per document (default %(default)s)")
@@ -53,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--no-ocr", action="store_true", help="report scanned pages as no_text_layer instead of OCR-ing them")
         return p
 
-    p = with_limits(with_db(sub.add_parser("ingest", help="load files or folders (recursive) into the warehouse")))
+    p = with_lake(with_limits(with_db(sub.add_parser("ingest", help="load files or folders (recursive) into the warehouse"))),
+                  "then publish what changed into this DuckLake")
+    p.add_argument("--lake-batch", type=int, default=32, help="documents per lake commit (default %(default)s)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     p.add_argument("--keep-personal-data", action="store_true",
@@ -65,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.set_defaults(handler=_cmd_extract)
 
-    p = with_db(sub.add_parser("query", help="run read-only SQL against the warehouse"))
+    p = with_lake(with_db(sub.add_parser("query", help="run read-only SQL against the warehouse")),
+                  "query this DuckLake instead of the --db file")
     p.add_argument("sql", metavar="SQL")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(handler=_cmd_query)
@@ -90,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min", type=float, default=0.0, help="exit 1 when a gated label falls below this precision/recall")
     p.set_defaults(handler=_cmd_evaluate)
 
+    p = with_lake(with_db(sub.add_parser("publish", help="publish this loader's changed documents into a DuckLake")),
+                  "the DuckLake to publish into (required here)")
+    p.add_argument("--batch", type=int, default=32, help="documents per lake commit (default %(default)s)")
+    p.set_defaults(handler=_cmd_publish)
+
     p = with_db(sub.add_parser("search", help="full-text search over page text (BM25, Norwegian stemming)"))
     p.add_argument("query", help="words to look for, e.g. 'velferdsteknologi tilskudd'")
     p.add_argument("--limit", type=int, default=10, help="hits to show (default %(default)s)")
@@ -97,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="rebuild the search index first (needs write access)")
     p.set_defaults(handler=_cmd_search)
 
-    p = with_db(sub.add_parser("export", help="write every mart to Parquet or CSV files, partitioned by year"))
+    p = with_lake(with_db(sub.add_parser("export", help="write every mart to Parquet or CSV files, partitioned by year")),
+                  "export from this DuckLake instead of the --db file")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     p.add_argument("--out", type=Path, required=True, help="folder to write (one sub-folder per mart)")
     p.set_defaults(handler=_cmd_export)
@@ -124,7 +144,42 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
                                    ocr=ocr_settings_for(args.db, enabled=not args.no_ocr),
                                    mask_pii=not args.keep_personal_data)
     _print_summary(summary, args.db)
+    if args.lake:
+        return _publish(args, batch=args.lake_batch)
     return EXIT_OK
+
+
+def _lake_config(args: argparse.Namespace):
+    from warehouse.lake import LakeConfig
+
+    return LakeConfig(args.lake, args.lake_data)
+
+
+def _publish(args: argparse.Namespace, batch: int) -> int:
+    from kommune_etl.pipeline import publish_to_lake
+
+    published = publish_to_lake(args.db, _lake_config(args), batch)
+    print(f"lake: {published.documents} documents published in {published.commits} commits"
+          f" ({published.retries} retried after conflicts) to {args.lake}")
+    return EXIT_OK
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    if not args.lake:
+        print("kommune-etl publish: no lake given; pass --lake CATALOG or set $KOMMUNE_ETL_LAKE", file=sys.stderr)
+        return EXIT_USAGE
+    return _publish(args, args.batch)
+
+
+def _reader(args: argparse.Namespace):
+    """A read-only connection to the --db file, or to the lake when --lake is given."""
+    if getattr(args, "lake", None):
+        from warehouse.lake import open_lake_reader
+
+        return open_lake_reader(_lake_config(args))
+    from warehouse.connection import open_warehouse
+
+    return open_warehouse(args.db, read_only=True)
 
 
 def _print_summary(summary, db: Path) -> None:
@@ -163,9 +218,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
-    from warehouse.connection import open_warehouse
-
-    con = open_warehouse(args.db, read_only=True)
+    con = _reader(args)
     try:
         cursor = con.execute(args.sql)
     except duckdb.Error as exc:
@@ -302,10 +355,9 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from warehouse.connection import open_warehouse
     from warehouse.marts import export_marts
 
-    con = open_warehouse(args.db, read_only=True)
+    con = _reader(args)
     exported = export_marts(con, args.out, args.format)
     for e in exported:
         years = ", ".join("NULL" if y is None else str(y) for y in e.years) or "-"

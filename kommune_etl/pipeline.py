@@ -342,3 +342,14 @@ def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document:
         summary.seconds = time.perf_counter() - started
         con.close()
     return summary
+
+
+def publish_to_lake(db_path: Path, config, batch_size: int = 32):
+    """Publish this loader's changed documents into the shared DuckLake (warehouse/lake.py)."""
+    from warehouse.lake import publish
+
+    con = open_warehouse(db_path)
+    try:
+        return publish(con, config, batch_size)
+    finally:
+        con.close()

@@ -15,6 +15,7 @@ import duckdb
 
 from kommune_etl import __version__
 from kommune_etl.models import DocumentResult, Status
+from warehouse.bulk import insert_rows
 from warehouse.quality import insert_validation
 from warehouse.structures import insert_structures
 
@@ -117,23 +118,19 @@ def _insert_document(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
 def _insert_pages(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
     if not r.pages:
         return
-    con.executemany(
-        "INSERT INTO pages (sha256, page_number, text, char_count, method, has_images, ocr_confidence)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [[r.sha256, p.number, p.text, len(p.text), p.method, p.has_images, p.ocr_confidence] for p in r.pages],
-    )
+    insert_rows(con, "pages", ("sha256", "page_number", "text", "char_count", "method", "has_images", "ocr_confidence"),
+                [(r.sha256, p.number, p.text, len(p.text), p.method, p.has_images, p.ocr_confidence) for p in r.pages])
 
 
 def _insert_entities(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
     if not r.entities:
         return
-    con.executemany(
-        "INSERT INTO entities (sha256, page_number, label, text, value, value_max, start_char, end_char, source,"
-        " confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [[r.sha256, e.page, e.label, e.text, json.dumps(e.value, ensure_ascii=False),
-          None if e.value_max is None else json.dumps(e.value_max), e.start, e.end, e.source, e.confidence]
-         for e in r.entities],
-    )
+    insert_rows(con, "entities", ("sha256", "page_number", "label", "text", "value", "value_max", "start_char",
+                                  "end_char", "source", "confidence"),
+                [(r.sha256, e.page, e.label, e.text, json.dumps(e.value, ensure_ascii=False),
+                  None if e.value_max is None else json.dumps(e.value_max), e.start, e.end, e.source,
+                  None if e.confidence is None else float(e.confidence))
+                 for e in r.entities])
 
 
 #: OCR pages below this mean word confidence are flagged: their text and entities are not silent truth.
@@ -156,6 +153,5 @@ def _insert_quality_issues(con: duckdb.DuckDBPyConnection, r: DocumentResult, va
         issues.append((None, check.check, check.severity, check.observed,
                        f"{check.suite}.{check.check} failed for {check.unexpected} row(s): {check.observed}"))
     if issues:
-        con.executemany(
-            "INSERT INTO quality_issues (sha256, page_number, check_name, severity, observed, message, found_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)", [[r.sha256, *issue, r.processed_at] for issue in issues])
+        insert_rows(con, "quality_issues", ("sha256", "page_number", "check_name", "severity", "observed", "message",
+                                            "found_at"), [(r.sha256, *issue, r.processed_at) for issue in issues])

@@ -22,7 +22,8 @@ class ExportedMart:
 def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every mart the schema defines, in name order (new marts are exported without code changes)."""
     return [r[0] for r in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND view_name LIKE 'mart\\_%' ESCAPE '\\'"
+        "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main'"
+        " AND view_name LIKE 'mart\\_%' ESCAPE '\\'"
         " ORDER BY view_name").fetchall()]
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import duckdb
 
 from kommune_etl.models import DocumentResult, Status
+from warehouse.bulk import insert_rows
 
 
 def insert_validation(con: duckdb.DuckDBPyConnection, run_id: int | None, result: DocumentResult, validation) -> None:
     if run_id is not None and validation.results:
-        con.executemany("INSERT INTO quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-            [run_id, result.sha256, c.suite, c.check, c.severity, c.success, c.unexpected, c.observed]
-            for c in validation.results])
+        insert_rows(con, "quality_results", ("run_id", "sha256", "suite", "check_name", "severity", "success",
+                                             "unexpected", "observed"), [
+            (run_id, result.sha256, c.suite, c.check, c.severity, bool(c.success), int(c.unexpected),
+             None if c.observed is None else str(c.observed)) for c in validation.results])
     if result.status is Status.QUARANTINED:
         con.executemany(
             "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at) VALUES (?, ?, 'validate', ?, ?, ?)",

@@ -13,6 +13,7 @@ from importlib import resources
 import duckdb
 
 from kommune_etl import refdata
+from warehouse.bulk import insert_rows
 
 # table -> (refdata file, columns taken from it, in table order)
 REFERENCE_TABLES = {
@@ -38,7 +39,7 @@ def refresh_reference_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"DELETE FROM {table}")
-            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' for _ in columns)})", rows)
+            insert_rows(con, table, columns, rows)
             con.execute("INSERT OR REPLACE INTO reference_versions VALUES (?, ?, ?, ?)",
                         [name, digest, len(rows), datetime.now(timezone.utc)])
             con.execute("COMMIT")

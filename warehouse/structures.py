@@ -8,6 +8,12 @@ from __future__ import annotations
 import duckdb
 
 from transforms.structures.records import Structures
+from warehouse.bulk import insert_rows
+
+GRANT_COLUMNS = ("sha256", "recipient", "recipient_level", "recipient_code", "column_name", "column_meaning",
+                 "amount_nok", "project_number", "year", "page_number", "historical_code")
+ATTENDANCE_COLUMNS = ("sha256", "person", "party_as_written", "party", "role", "substitute_for", "title", "present",
+                      "page_number")
 
 
 def insert_structures(con: duckdb.DuckDBPyConnection, sha256: str, s: Structures) -> None:
@@ -25,9 +31,9 @@ def insert_structures(con: duckdb.DuckDBPyConnection, sha256: str, s: Structures
                 [sha256, i, r.title, r.leader, r.coordinator, [{"initiative": a, "status": b} for a, b in r.initiatives]]
                 for i, r in enumerate(s.report.sections, start=1)])
     if s.grants:
-        con.executemany("INSERT INTO grant_allocations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            [sha256, g.recipient, g.recipient_level, g.recipient_code, g.column, g.column_meaning, g.amount_nok,
-             g.project_number, g.year, g.page, g.historical_code] for g in s.grants])
+        insert_rows(con, "grant_allocations", GRANT_COLUMNS, [
+            (sha256, g.recipient, g.recipient_level, g.recipient_code, g.column, g.column_meaning, g.amount_nok,
+             g.project_number, g.year, g.page, g.historical_code) for g in s.grants])
     if s.table_totals:
         con.executemany("INSERT INTO table_totals VALUES (?, ?, ?, ?, ?, ?, ?)", [
             [sha256, t.column, t.stated_sum, t.computed_sum_of_rows, t.consistent, t.difference, t.page]
@@ -39,8 +45,8 @@ def _meeting(con: duckdb.DuckDBPyConnection, sha256: str, m) -> None:
                 [sha256, m.body, m.municipality, m.date, m.start, m.end, m.place, m.chair, m.secretary,
                  len(m.members_present)])
     if m.attendees:
-        con.executemany("INSERT INTO meeting_attendance VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            [sha256, a.name, a.party, a.party_code, a.role, a.substitute_for, a.title, a.present, a.page]
+        insert_rows(con, "meeting_attendance", ATTENDANCE_COLUMNS, [
+            (sha256, a.name, a.party, a.party_code, a.role, a.substitute_for, a.title, a.present, a.page)
             for a in m.attendees])
     for item in m.items:
         con.execute("INSERT INTO agenda_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
