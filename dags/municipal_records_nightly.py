@@ -14,21 +14,9 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Param, dag, task
 
-WAREHOUSE = Asset("kommune_etl_warehouse", uri="file:///data/warehouse/warehouse.duckdb")
-DEFAULT_DB = os.environ.get("KOMMUNE_ETL_DB", "/data/warehouse/warehouse.duckdb")
-DEFAULT_INBOX = os.environ.get("KOMMUNE_ETL_INBOX", "/data/inbox")
-STAGING = os.environ.get("KOMMUNE_ETL_STAGING", "")
-
-
-def _alert_on_failure(context) -> None:
-    """Failure callback: the same alert channels as quality alerts (webhook, SMTP, log)."""
-    from quality.alerts import Alert, AlertSettings, send_alert
-
-    ti = context.get("task_instance")
-    send_alert(Alert(f"kommune-etl: task {getattr(ti, 'task_id', '?')} failed",
-                     f"DAG run {context.get('run_id')}: {context.get('exception')}"), AlertSettings.from_env())
+from kommune_etl.orchestration import DEFAULT_DB, DEFAULT_INBOX, STAGING, WAREHOUSE, WRITER_POOL, alert_on_failure
 
 
 @dag(
@@ -39,7 +27,7 @@ def _alert_on_failure(context) -> None:
     max_active_runs=1,
     params={"inbox": Param(DEFAULT_INBOX, type="string"), "db": Param(DEFAULT_DB, type="string")},
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
-                  "execution_timeout": timedelta(minutes=30), "on_failure_callback": _alert_on_failure},
+                  "execution_timeout": timedelta(minutes=30), "on_failure_callback": alert_on_failure},
     tags=["kommune-etl"],
 )
 def municipal_records_nightly():
@@ -79,7 +67,7 @@ def municipal_records_nightly():
             pickle.dump(staged, out)
         return target
 
-    @task(pool="duckdb_writer", outlets=[WAREHOUSE])
+    @task(pool=WRITER_POOL, outlets=[WAREHOUSE])
     def load(staged: list[str], params=None) -> dict:
         """The single writer: one recorded run, quality checks, Data Docs and the alert."""
         import pickle

@@ -21,7 +21,11 @@ def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
         " 'tasks': sorted(dag.task_ids), 'schedule': dag.timetable.expression, 'catchup': dag.catchup,"
         " 'timezone': str(dag.timezone), 'pool': dag.get_task('load').pool,"
         " 'outlets': [a.name for a in dag.get_task('load').outlets],"
-        " 'heavy': sorted(m for m in ('spacy', 'great_expectations', 'pypdfium2') if m in sys.modules)}))\n"
+        " 'refresh_tasks': sorted(bag.dags['warehouse_refresh'].task_ids),"
+        " 'refresh_schedule': [a.name for a in bag.dags['warehouse_refresh'].timetable.asset_condition.objects]"
+        " if hasattr(bag.dags['warehouse_refresh'].timetable, 'asset_condition') else None,"
+        " 'dags': sorted(bag.dags),"
+        " 'heavy': sorted(m for m in ('spacy', 'great_expectations', 'pypdfium2', 'duckdb') if m in sys.modules)}))\n"
     )
     env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
@@ -33,7 +37,10 @@ def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
     assert report["tasks"] == ["discover", "load", "process"]
     assert report["schedule"] == "0 2 * * *" and report["catchup"] is False and report["timezone"] == "Europe/Oslo"
     assert report["pool"] == "duckdb_writer" and report["outlets"] == ["kommune_etl_warehouse"]
-    assert report["heavy"] == []  # spaCy, GX and PDFium are imported inside the tasks only
+    assert report["dags"] == ["municipal_records_nightly", "warehouse_refresh"]
+    assert report["refresh_tasks"] == ["export", "publish", "report"]
+    assert report["refresh_schedule"] == ["kommune_etl_warehouse"]  # runs after each load emits the Asset
+    assert report["heavy"] == []  # spaCy, GX, PDFium and DuckDB are imported inside the tasks only
     assert report["seconds"] < 30
 
 

@@ -1,0 +1,81 @@
+"""The DAGs executed by real Airflow 3: `dag.test()` against a migrated metadata DB (SQLite, then the
+PostgreSQL on localhost), asserting task states and what landed in DuckDB."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+
+import duckdb
+import pytest
+
+from airflow_env import PSQL, airflow_env, dag_test, migrate
+from conftest import SAMPLES_TEXT
+
+NIGHTLY_TASKS = [["discover", -1, "success"], ["load", -1, "success"]] + [["process", i, "success"] for i in range(5)]
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for path in sorted(SAMPLES_TEXT.glob("*.txt")):
+        shutil.copy(path, folder)
+    return folder
+
+
+def _warehouse_rows(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("""SELECT (SELECT count(*) FROM documents WHERE status = 'ok'),
+                                     (SELECT count(*) FROM grant_allocations),
+                                     (SELECT list(command) FROM runs),
+                                     (SELECT votes_for || '-' || votes_against FROM agenda_items
+                                      WHERE case_number = '14/25')""").fetchone()
+    finally:
+        con.close()
+
+
+def test_nightly_then_refresh_with_dag_test_on_sqlite(tmp_path, inbox):
+    env = airflow_env(tmp_path / "airflow")
+    migrate(env)
+    db = tmp_path / "warehouse" / "warehouse.duckdb"
+    result = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
+    assert result["backend"] == "sqlite"
+    assert result["state"] == "success" and result["tasks"] == NIGHTLY_TASKS
+    assert _warehouse_rows(db) == (5, 49, ["airflow"], "10-1")
+
+    # nothing new: discover finds nothing, the mapped process expands to zero and the writer is skipped
+    again = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
+    assert again["state"] == "success"
+    assert again["tasks"] == [["discover", -1, "success"], ["load", -1, "skipped"], ["process", -1, "skipped"]]
+    assert _warehouse_rows(db)[2] == ["airflow"]
+
+    reports = tmp_path / "reports"
+    refresh = dag_test(env, "warehouse_refresh", {"db": str(db), "reports": str(reports)})
+    assert refresh["state"] == "success"
+    assert {t[0] for t in refresh["tasks"]} == {"export", "report", "publish"}
+    assert (reports / "html" / "index.html").read_text(encoding="utf-8").count("<svg") == 5
+    back = duckdb.connect().execute(
+        f"SELECT count(*) FROM read_parquet('{reports}/exports/mart_grants/*/*.parquet')").fetchone()[0]
+    assert back == 49
+
+
+def test_nightly_with_dag_test_on_postgresql_metadata(tmp_path, inbox):
+    name = f"airflow_test_{uuid.uuid4().hex[:10]}"
+    subprocess.run([*PSQL, f"CREATE DATABASE {name}"], check=True)
+    try:
+        env = airflow_env(tmp_path / "airflow", f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}")
+        migrate(env)
+        db = tmp_path / "warehouse" / "warehouse.duckdb"
+        result = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
+        assert result["backend"] == "postgresql"
+        assert result["state"] == "success" and result["tasks"] == NIGHTLY_TASKS
+        assert _warehouse_rows(db) == (5, 49, ["airflow"], "10-1")
+        tables = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-tAc",
+                                 "SELECT count(*) FROM task_instance WHERE dag_id = 'municipal_records_nightly'"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        assert tables == "7"
+    finally:
+        subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
