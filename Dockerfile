@@ -14,6 +14,6 @@ COPY quality ./quality
 COPY dags ./dags
 RUN uv sync --frozen --no-dev
 ENV PATH=/opt/kommune-etl/.venv/bin:$PATH
-VOLUME ["/data/inbox", "/data/warehouse"]
+VOLUME ["/data/inbox", "/data/warehouse", "/data/warehouse/raw", "/data/reports"]
 ENTRYPOINT ["kommune-etl"]
 CMD ["ingest", "/data/inbox"]

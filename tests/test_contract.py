@@ -29,17 +29,67 @@ def test_contract_doc_lists_every_document_key():
         assert f"`document.{key}`" in text
 
 
-def test_compose_file_matches_the_code():
+def _env_names_in_code() -> set[str]:
+    import re
+
+    names = set()
+    for folder in ("kommune_etl", "extractors", "transforms", "warehouse", "quality", "dags"):
+        for path in (REPO / folder).rglob("*.py"):
+            names |= set(re.findall(r"KOMMUNE_ETL_[A-Z_]+", path.read_text(encoding="utf-8")))
+    return names
+
+
+def _target(mount: str) -> str:
+    """The container path of a short-syntax volume ('src:/path[:ro]'; src may hold '${VAR:-default}')."""
+    for suffix in (":ro", ":rw"):
+        mount = mount.removesuffix(suffix)
+    return mount.rsplit(":", 1)[1]
+
+
+def test_compose_file_follows_airflows_layout_and_matches_the_code():
+    """No Docker engine here: parse docker-compose.yml and check it against the code it runs."""
+    from kommune_etl.orchestration import DEFAULT_DB, DEFAULT_INBOX, DEFAULT_REPORTS, WRITER_POOL
+    from warehouse.connection import raw_archive_dir
+
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
-    ingest = compose["services"]["ingest"]
-    assert ingest["build"] == "."
-    db = ingest["environment"][DB_ENV]
-    mounts = {m.split(":")[1] for m in ingest["volumes"]}
-    assert str(Path(db).parent) in mounts  # the warehouse (and raw/ beside it) lives on a volume
-    assert ingest["command"][0] == "ingest" and ingest["command"][1] in mounts
-    named = {m.split(":")[0] for s in compose["services"].values() for m in s.get("volumes", []) if not m.startswith(".")}
-    assert named <= set(compose["volumes"])
+    services = compose["services"]
+    airflow = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"}
+    assert airflow | {"postgres"} <= set(services)
+    # Celery scale-out is opt-in
+    assert services["redis"]["profiles"] == ["celery"] and services["airflow-worker"]["profiles"] == ["celery"]
+    assert services["airflow-worker"]["command"] == ["celery", "worker"]
+    # long-running services have health checks; everything they wait for exists
+    for name, service in services.items():
+        if name not in ("airflow-init", "ingest", "status"):
+            assert "healthcheck" in service, name
+        for dependency in service.get("depends_on", {}):
+            assert dependency in services, (name, dependency)
+
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    workdir = next(l.split()[1] for l in dockerfile.splitlines() if l.startswith("WORKDIR"))
     for package in ("kommune_etl", "extractors", "transforms", "warehouse", "quality", "dags"):
         assert f"COPY {package} " in dockerfile
-    assert f"{DB_ENV}={db}" in dockerfile
+    code_env = _env_names_in_code()
+    for name in airflow | {"airflow-worker"}:
+        service = services[name]
+        assert service["build"] == "." and service["image"] == "kommune-etl:latest"
+        env = service["environment"]
+        assert env["AIRFLOW__CORE__DAGS_FOLDER"] == f"{workdir}/dags"
+        assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/"
+        assert "@postgres/" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] and "redis:6379" in env["AIRFLOW__CELERY__BROKER_URL"]
+        assert (env["KOMMUNE_ETL_DB"], env["KOMMUNE_ETL_INBOX"], env["KOMMUNE_ETL_REPORTS"]) == (
+            DEFAULT_DB, DEFAULT_INBOX, DEFAULT_REPORTS)
+        assert {k for k in env if k.startswith("KOMMUNE_ETL_")} <= code_env
+        mounts = {_target(m) for m in service["volumes"]}
+        # inbox, warehouse, raw archive (beside the warehouse file, where the code puts it) and reports
+        assert {DEFAULT_INBOX, str(Path(DEFAULT_DB).parent), str(raw_archive_dir(Path(DEFAULT_DB))),
+                DEFAULT_REPORTS} <= mounts
+    assert services["airflow-apiserver"]["ports"] == ["8080:8080"]
+    init = " ".join(services["airflow-init"]["command"])
+    assert "airflow db migrate" in init and f"airflow pools set {WRITER_POOL} 1" in init
+    named = {m.split(":")[0] for s in services.values() for m in s.get("volumes", []) if not m.startswith((".", "$"))}
+    assert named == set(compose["volumes"])
+    # the batch profile still runs the CLI on the same volumes
+    ingest = services["ingest"]
+    assert ingest["command"][0] == "ingest" and ingest["command"][1] == DEFAULT_INBOX
+    assert f"{DB_ENV}={DEFAULT_DB}" in dockerfile
