@@ -109,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=int, default=32, help="documents per lake commit (default %(default)s)")
     p.set_defaults(handler=_cmd_publish)
 
+    p = with_db(sub.add_parser("fetch", help="download new or changed documents of an HTTP listing into an inbox"))
+    p.add_argument("url", help="a JSON feed ({items: [{url, restricted}], next}) or an HTML page of document links")
+    p.add_argument("--inbox", type=Path, required=True, help="folder to write the documents into (then `ingest` it)")
+    p.add_argument("--min-interval", type=float, default=1.0, help="seconds between requests (default %(default)s)")
+    p.set_defaults(handler=_cmd_fetch)
+
     p = with_db(sub.add_parser("search", help="full-text search over page text (BM25, Norwegian stemming)"))
     p.add_argument("query", help="words to look for, e.g. 'velferdsteknologi tilskudd'")
     p.add_argument("--limit", type=int, default=10, help="hits to show (default %(default)s)")
@@ -324,6 +330,23 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if failing:
         print(f"below {args.min}: " + ", ".join(failing), file=sys.stderr)
         return EXIT_REJECTED
+    return EXIT_OK
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from extractors.sources.http import FetchError, HttpPolicy
+    from kommune_etl.pipeline import fetch_listing
+
+    try:
+        summary = fetch_listing(args.url, args.inbox, args.db, HttpPolicy(min_interval_s=args.min_interval))
+    except FetchError as exc:
+        print(f"kommune-etl fetch: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    counts = ", ".join(f"{summary.count(s)} {s}" for s in ("fetched", "not_modified", "restricted", "withdrawn", "failed"))
+    print(f"{args.url}: {counts}; documents in {args.inbox}")
+    for o in summary.outcomes:
+        if o.status == "failed":
+            print(f"  failed: {o.message}", file=sys.stderr)
     return EXIT_OK
 
 

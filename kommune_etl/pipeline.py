@@ -353,3 +353,24 @@ def publish_to_lake(db_path: Path, config, batch_size: int = 32):
         return publish(con, config, batch_size)
     finally:
         con.close()
+
+
+def fetch_listing(listing_url: str, inbox: Path, db_path: Path, policy=None):
+    """Fetch a remote listing's new or changed documents into ``inbox`` (then `ingest` it as any folder).
+
+    Conditional requests from the previous run's validators, restricted documents never requested,
+    a failed or withdrawn document recorded with its reason while the rest goes on.
+    """
+    from extractors.sources.http import FetchSummary, HttpPolicy, PoliteClient, fetch_document, list_links
+    from warehouse.sources import known_documents, record_outcomes
+
+    client = PoliteClient(policy or HttpPolicy())
+    links = list_links(client, listing_url)
+    con = open_warehouse(db_path)
+    try:
+        known = known_documents(con, listing_url)
+        summary = FetchSummary([fetch_document(client, link, Path(inbox), known.get(link.url)) for link in links])
+        record_outcomes(con, listing_url, summary.outcomes)
+    finally:
+        con.close()
+    return summary

@@ -1,0 +1,204 @@
+"""An HTTP(S) listing source: a JSON feed (paged) or an HTML page of document links, fetched politely.
+
+Polite means: a User-Agent that names us, at most one request per `min_interval_s`, conditional requests
+(`If-None-Match` / `If-Modified-Since` from what we stored last time), retries with back-off that honour
+`Retry-After` on 429/503, a size limit, a content-type check, and a body that must match its
+Content-Length. Documents the source marks as restricted are never requested.
+
+Pure HTTP here; what was fetched is remembered by the caller (warehouse/sources.py) and the files go to an
+inbox folder that `ingest` reads — the same path as any other document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from kommune_etl import __version__
+
+DOCUMENT_TYPES = ("application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  "text/html", "text/plain", "text/markdown", "application/octet-stream")
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    user_agent: str = f"kommune-etl/{__version__} (+https://github.com/kommune-etl)"
+    min_interval_s: float = 1.0
+    timeout_s: float = 30.0
+    retries: int = 4
+    backoff_s: float = 1.0
+    max_retry_after_s: float = 60.0
+    max_bytes: int = 200 * 2**20
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    restricted: bool = False
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class FetchError(RuntimeError):
+    """A document could not be fetched; the message says which URL and why."""
+
+
+class PoliteClient:
+    def __init__(self, policy: HttpPolicy = HttpPolicy(), sleep=time.sleep, clock=time.monotonic):
+        self.policy, self._sleep, self._clock = policy, sleep, clock
+        self._last_request = None
+
+    def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
+        """GET with rate limit and retries; 2xx, 304 and 404/410 are answers, the rest raise FetchError."""
+        last_error = "no attempt"
+        for attempt in range(self.policy.retries + 1):
+            self._wait_turn()
+            request = urllib.request.Request(url, headers={"User-Agent": self.policy.user_agent, **(headers or {})})
+            try:
+                with urllib.request.urlopen(request, timeout=self.policy.timeout_s) as reply:
+                    return Response(reply.status, {k.lower(): v for k, v in reply.headers.items()}, self._read(reply, url))
+            except urllib.error.HTTPError as exc:
+                if exc.code in (304, 404, 410):
+                    return Response(exc.code, {k.lower(): v for k, v in exc.headers.items()}, b"")
+                last_error = f"HTTP {exc.code}"
+                if exc.code not in (429, 500, 502, 503, 504):
+                    break
+                self._sleep(self._retry_delay(exc.headers.get("Retry-After"), attempt))
+            except (urllib.error.URLError, http.client.IncompleteRead, ConnectionError, TimeoutError) as exc:
+                last_error = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+                self._sleep(self._retry_delay(None, attempt))
+        raise FetchError(f"{url}: {last_error} after {attempt + 1} attempt(s)")
+
+    def _read(self, reply, url: str) -> bytes:
+        body = reply.read(self.policy.max_bytes + 1)
+        if len(body) > self.policy.max_bytes:
+            raise FetchError(f"{url}: larger than {self.policy.max_bytes} bytes; raise the limit to fetch it")
+        expected = reply.headers.get("Content-Length")
+        if expected is not None and int(expected) != len(body):
+            raise http.client.IncompleteRead(body, int(expected) - len(body))
+        return body
+
+    def _wait_turn(self) -> None:
+        if self._last_request is not None:
+            wait = self.policy.min_interval_s - (self._clock() - self._last_request)
+            if wait > 0:
+                self._sleep(wait)
+        self._last_request = self._clock()
+
+    def _retry_delay(self, retry_after: str | None, attempt: int) -> float:
+        if retry_after and retry_after.strip().isdigit():
+            return min(float(retry_after), self.policy.max_retry_after_s)
+        return min(self.policy.backoff_s * 2 ** attempt, self.policy.max_retry_after_s)
+
+
+class _Anchors(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[Link] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            restricted = a.get("data-restricted", "").lower() in ("1", "true", "yes")
+            self.links.append(Link(a["href"], restricted))
+
+
+def parse_listing(body: bytes, content_type: str, base_url: str) -> tuple[list[Link], str | None]:
+    """Links of one listing page and the next page's URL (JSON feeds: `items[].url|restricted`, `next`)."""
+    if "json" in content_type:
+        feed = json.loads(body)
+        links = [Link(urllib.parse.urljoin(base_url, item["url"]), bool(item.get("restricted", False)),
+                      item.get("title")) for item in feed.get("items", [])]
+        nxt = feed.get("next")
+        return links, urllib.parse.urljoin(base_url, nxt) if nxt else None
+    parser = _Anchors()
+    parser.feed(body.decode("utf-8", errors="replace"))
+    links = [Link(urllib.parse.urljoin(base_url, l.url), l.restricted) for l in parser.links
+             if re.search(r"\.(pdf|docx|html?|txt|md)(\?|$)", l.url, re.I)]
+    return links, None
+
+
+def list_links(client: PoliteClient, listing_url: str, max_pages: int = 1000) -> list[Link]:
+    """Every link of a (paged) listing, in order, each URL once."""
+    links: dict[str, Link] = {}
+    url, pages = listing_url, 0
+    while url and pages < max_pages:
+        reply = client.get(url, {"Accept": "application/json, text/html;q=0.9"})
+        if reply.status != 200:
+            raise FetchError(f"{url}: listing answered HTTP {reply.status}")
+        found, url = parse_listing(reply.body, reply.headers.get("content-type", ""), url)
+        for link in found:
+            links.setdefault(link.url, link)
+        pages += 1
+    return list(links.values())
+
+
+def file_name_for(url: str) -> str:
+    """A stable, safe inbox file name for a URL (its last path part, prefixed by a short hash of the URL)."""
+    tail = Path(urllib.parse.urlparse(url).path).name or "document"
+    tail = re.sub(r"[^A-Za-z0-9._-]+", "_", tail)[-80:]
+    return f"{hashlib.sha256(url.encode()).hexdigest()[:12]}_{tail}"
+
+
+@dataclass
+class FetchOutcome:
+    url: str
+    status: str                 # fetched | not_modified | restricted | withdrawn | failed
+    path: Path | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    sha256: str | None = None
+    message: str = ""
+
+
+@dataclass
+class FetchSummary:
+    outcomes: list[FetchOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+
+def fetch_document(client: PoliteClient, link: Link, inbox: Path, known: dict | None) -> FetchOutcome:
+    """One document: conditional on what we know of it, into ``inbox``; never raises for a bad document."""
+    if link.restricted:
+        return FetchOutcome(link.url, "restricted", message="marked restricted by the source; not requested")
+    headers = {}
+    if known and known.get("etag"):
+        headers["If-None-Match"] = known["etag"]
+    if known and known.get("last_modified"):
+        headers["If-Modified-Since"] = known["last_modified"]
+    try:
+        reply = client.get(link.url, headers)
+    except FetchError as exc:
+        return FetchOutcome(link.url, "failed", message=f"{exc}; it will be tried again next run")
+    if reply.status == 304:
+        return FetchOutcome(link.url, "not_modified", etag=known.get("etag"), last_modified=known.get("last_modified"),
+                            sha256=known.get("sha256"))
+    if reply.status in (404, 410):
+        return FetchOutcome(link.url, "withdrawn", message=f"HTTP {reply.status}: withdrawn by the source")
+    content_type = reply.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and content_type not in DOCUMENT_TYPES:
+        return FetchOutcome(link.url, "failed", message=f"{link.url}: content type {content_type!r} is not a document")
+    target = inbox / file_name_for(link.url)
+    inbox.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".part")
+    partial.write_bytes(reply.body)
+    partial.replace(target)
+    return FetchOutcome(link.url, "fetched", target, reply.headers.get("etag"), reply.headers.get("last-modified"),
+                        hashlib.sha256(reply.body).hexdigest())
