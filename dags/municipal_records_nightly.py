@@ -1,6 +1,6 @@
 """Nightly ingestion of municipal records (Airflow 3, TaskFlow).
 
-discover → process (mapped per document: read, OCR, entities, structures, validation; staged as a pickle)
+fetch (HTTP listings into the inbox) → discover → process (mapped per document: read, OCR, entities, structures, validation; staged as a pickle)
 → load (the single writer: pool `duckdb_writer` of size 1, DuckDB allows one writing process; emits the
 warehouse Asset) — the same stage functions as `kommune-etl ingest` (kommune_etl.pipeline).
 
@@ -16,7 +16,8 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from kommune_etl.orchestration import DEFAULT_DB, DEFAULT_INBOX, STAGING, WAREHOUSE, WRITER_POOL, alert_on_failure
+from kommune_etl.orchestration import (DEFAULT_DB, DEFAULT_INBOX, DEFAULT_LISTINGS, STAGING, WAREHOUSE, WRITER_POOL,
+                                       alert_on_failure)
 
 
 @dag(
@@ -25,12 +26,27 @@ from kommune_etl.orchestration import DEFAULT_DB, DEFAULT_INBOX, STAGING, WAREHO
     start_date=pendulum.datetime(2025, 1, 1, tz="Europe/Oslo"),
     catchup=False,
     max_active_runs=1,
-    params={"inbox": Param(DEFAULT_INBOX, type="string"), "db": Param(DEFAULT_DB, type="string")},
+    params={"inbox": Param(DEFAULT_INBOX, type="string"), "db": Param(DEFAULT_DB, type="string"),
+            "listing_urls": Param(DEFAULT_LISTINGS, type="array",
+                                  description="HTTP listings (JSON feed or HTML page) fetched into the inbox first")},
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
                   "execution_timeout": timedelta(minutes=30), "on_failure_callback": alert_on_failure},
     tags=["kommune-etl"],
 )
 def municipal_records_nightly():
+    @task(pool=WRITER_POOL)  # records what it fetched in the warehouse
+    def fetch(params=None) -> dict:
+        """New or changed documents of each configured HTTP listing into the inbox (conditional requests)."""
+        from pathlib import Path
+
+        from kommune_etl.pipeline import fetch_listing
+
+        counts = {}
+        for url in params["listing_urls"]:
+            summary = fetch_listing(url, Path(params["inbox"]), Path(params["db"]))
+            counts[url] = {s: summary.count(s) for s in ("fetched", "not_modified", "restricted", "withdrawn", "failed")}
+        return counts
+
     @task
     def discover(params=None) -> list[str]:
         """Files in the inbox whose bytes the warehouse does not know yet (content hashing)."""
@@ -85,7 +101,9 @@ def municipal_records_nightly():
         return {"run_id": summary.run_id, "new": summary.new, "updated": summary.updated,
                 "unchanged": summary.unchanged, "quarantined": summary.quarantined, "pages": summary.pages}
 
-    load(process.expand(path=discover()))
+    listed = discover()
+    fetch() >> listed
+    load(process.expand(path=listed))
 
 
 municipal_records_nightly()

@@ -13,6 +13,8 @@ DEFAULT_DB = os.environ.get("KOMMUNE_ETL_DB", "/data/warehouse/warehouse.duckdb"
 DEFAULT_INBOX = os.environ.get("KOMMUNE_ETL_INBOX", "/data/inbox")
 DEFAULT_REPORTS = os.environ.get("KOMMUNE_ETL_REPORTS", "/data/reports")
 STAGING = os.environ.get("KOMMUNE_ETL_STAGING", "")
+# HTTP listings the nightly run fetches into the inbox, space-separated
+DEFAULT_LISTINGS = os.environ.get("KOMMUNE_ETL_LISTINGS", "").split()
 WRITER_POOL = "duckdb_writer"
 
 # The nightly load task emits it; the refresh DAG is scheduled on it.

@@ -13,7 +13,8 @@ import pytest
 from airflow_env import PSQL, airflow_env, dag_test, migrate
 from conftest import SAMPLES_TEXT
 
-NIGHTLY_TASKS = [["discover", -1, "success"], ["load", -1, "success"]] + [["process", i, "success"] for i in range(5)]
+NIGHTLY_TASKS = ([["discover", -1, "success"], ["fetch", -1, "success"], ["load", -1, "success"]]
+                 + [["process", i, "success"] for i in range(5)])
 
 
 @pytest.fixture
@@ -49,7 +50,8 @@ def test_nightly_then_refresh_with_dag_test_on_sqlite(tmp_path, inbox):
     # nothing new: discover finds nothing, the mapped process expands to zero and the writer is skipped
     again = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
     assert again["state"] == "success"
-    assert again["tasks"] == [["discover", -1, "success"], ["load", -1, "skipped"], ["process", -1, "skipped"]]
+    assert again["tasks"] == [["discover", -1, "success"], ["fetch", -1, "success"], ["load", -1, "skipped"],
+                              ["process", -1, "skipped"]]
     assert _warehouse_rows(db)[2] == ["airflow"]
 
     reports = tmp_path / "reports"
@@ -76,6 +78,56 @@ def test_nightly_with_dag_test_on_postgresql_metadata(tmp_path, inbox):
         tables = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-tAc",
                                  "SELECT count(*) FROM task_instance WHERE dag_id = 'municipal_records_nightly'"],
                                 capture_output=True, text=True, check=True).stdout.strip()
-        assert tables == "7"
+        assert tables == "8"
     finally:
         subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+
+
+def test_nightly_fetches_an_http_listing_before_discovering(tmp_path, inbox):
+    """listing_urls: the fetch task pulls a local server's feed into the inbox; restricted links are not fetched."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from conftest import SAMPLES_PDF
+
+    pdf = (SAMPLES_PDF / "kristiansand_oppvekstutvalget_referat_2025-03-18.pdf").read_bytes()
+    asked = []
+
+    class Feed(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            asked.append(self.path)
+            if self.path == "/feed.json":
+                body = json.dumps({"items": [{"url": "/protokoll.pdf"}, {"url": "/lukket.pdf", "restricted": True}]})
+                body, kind = body.encode(), "application/json"
+            elif self.path == "/protokoll.pdf":
+                body, kind = pdf, "application/pdf"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        env = airflow_env(tmp_path / "airflow")
+        migrate(env)
+        db = tmp_path / "warehouse" / "warehouse.duckdb"
+        feed = f"http://127.0.0.1:{httpd.server_port}/feed.json"
+        result = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db), "listing_urls": [feed]})
+    finally:
+        httpd.shutdown()
+    assert result["state"] == "success"
+    assert [t for t in result["tasks"] if t[0] == "process"] == [["process", i, "success"] for i in range(6)]
+    assert asked == ["/feed.json", "/protokoll.pdf"]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0] == 6
+    assert con.execute("SELECT status FROM fetched_documents WHERE url LIKE '%lukket.pdf'").fetchone() == ("restricted",)
+    assert con.execute("SELECT count(*) FROM meetings").fetchone()[0] == 2   # the text twin and the fetched PDF

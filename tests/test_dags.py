@@ -34,7 +34,7 @@ def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
 
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["errors"] == {}
-    assert report["tasks"] == ["discover", "load", "process"]
+    assert report["tasks"] == ["discover", "fetch", "load", "process"]
     assert report["schedule"] == "0 2 * * *" and report["catchup"] is False and report["timezone"] == "Europe/Oslo"
     assert report["pool"] == "duckdb_writer" and report["outlets"] == ["kommune_etl_warehouse"]
     assert report["dags"] == ["municipal_records_nightly", "warehouse_refresh"]
