@@ -1,6 +1,8 @@
 """Nightly ingestion of municipal records (Airflow 3, TaskFlow).
 
-fetch (HTTP listings into the inbox) → discover → process (mapped per document: read, OCR, entities, structures, validation; staged as a pickle)
+fetch (configured sources — HTTP listings, eInnsyn, Elements — into the inbox, from each source's watermark
+or over a date window) → discover (inbox + folder sources) → process (mapped per document: read, OCR,
+entities, structures, validation; staged as a pickle)
 → load (the single writer: pool `duckdb_writer` of size 1, DuckDB allows one writing process; emits the
 warehouse Asset) — the same stage functions as `kommune-etl ingest` (kommune_etl.pipeline).
 
@@ -27,32 +29,52 @@ from kommune_etl.orchestration import (DEFAULT_DB, DEFAULT_INBOX, DEFAULT_LISTIN
     catchup=False,
     max_active_runs=1,
     params={"inbox": Param(DEFAULT_INBOX, type="string"), "db": Param(DEFAULT_DB, type="string"),
+            "sources": Param([], type="array", description="configured sources to read ($KOMMUNE_ETL_SOURCES); "
+                             "empty = all"),
+            "date_from": Param(None, type=["null", "string"], format="date",
+                               description="with date_to: fetch this window of meeting dates (a backfill; "
+                               "watermarks stay) instead of what changed since each source's watermark"),
+            "date_to": Param(None, type=["null", "string"], format="date"),
             "listing_urls": Param(DEFAULT_LISTINGS, type="array",
-                                  description="HTTP listings (JSON feed or HTML page) fetched into the inbox first")},
+                                  description="ad-hoc HTTP listings (JSON feed or HTML page) fetched too")},
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
                   "execution_timeout": timedelta(minutes=30), "on_failure_callback": alert_on_failure},
     tags=["kommune-etl"],
 )
 def municipal_records_nightly():
-    @task(pool=WRITER_POOL)  # records what it fetched in the warehouse
+    @task(pool=WRITER_POOL)  # records what it fetched and the watermarks in the warehouse
     def fetch(params=None) -> dict:
-        """New or changed documents of each configured HTTP listing into the inbox (conditional requests)."""
+        """New or changed documents of the selected sources into the inbox; every source is tried, then the
+        task fails (retry, alert) if any listing failed — discover still runs on what did arrive."""
+        from datetime import date
         from pathlib import Path
 
-        from kommune_etl.pipeline import fetch_listing
+        from extractors.sources.config import SourceConfig, load_sources, select
+        from kommune_etl.pipeline import fetch_source
+        from warehouse.sources import STATUSES
 
-        counts = {}
-        for url in params["listing_urls"]:
-            summary = fetch_listing(url, Path(params["inbox"]), Path(params["db"]))
-            counts[url] = {s: summary.count(s) for s in ("fetched", "not_modified", "restricted", "withdrawn", "failed")}
+        chosen = select(load_sources(), params["sources"])
+        chosen += [SourceConfig(name=url, kind="http", url=url) for url in params["listing_urls"]]
+        window = None
+        if params["date_from"] or params["date_to"]:
+            window = (date.fromisoformat(params["date_from"]), date.fromisoformat(params["date_to"]))
+        counts, errors = {}, []
+        for source in chosen:
+            summary = fetch_source(source, Path(params["inbox"]), Path(params["db"]), window=window)
+            counts[source.name] = {s: summary.count(s) for s in STATUSES} | {"requests": summary.requests}
+            if summary.error:
+                errors.append(summary.error)
+        if errors:
+            raise RuntimeError("; ".join(errors))
         return counts
 
-    @task
+    @task(trigger_rule="all_done")
     def discover(params=None) -> list[str]:
-        """Files in the inbox whose bytes the warehouse does not know yet (content hashing)."""
+        """Files in the inbox and folder sources whose bytes the warehouse does not know yet (content hashing)."""
         import hashlib
         from pathlib import Path
 
+        from extractors.sources.config import load_sources
         from extractors.sources.folder import list_files
 
         db = Path(params["db"])
@@ -63,8 +85,15 @@ def municipal_records_nightly():
             con = duckdb.connect(str(db), read_only=True)
             known = {row[0] for row in con.execute("SELECT sha256 FROM documents").fetchall()}
             con.close()
-        return [str(p) for p in list_files([Path(params["inbox"])])
-                if hashlib.sha256(p.read_bytes()).hexdigest() not in known]
+        folders = [Path(params["inbox"])] + [Path(s.path) for s in load_sources().values() if s.kind == "folder"
+                                             and (not params["sources"] or s.name in params["sources"])]
+        found = []
+        for path in list_files([f for f in folders if f.exists()]):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest not in known:
+                known.add(digest)                  # the same bytes under two names: processed once
+                found.append(str(path))
+        return found
 
     @task(max_active_tis_per_dagrun=2)
     def process(path: str, params=None) -> str:

@@ -109,11 +109,35 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=int, default=32, help="documents per lake commit (default %(default)s)")
     p.set_defaults(handler=_cmd_publish)
 
-    p = with_db(sub.add_parser("fetch", help="download new or changed documents of an HTTP listing into an inbox"))
-    p.add_argument("url", help="a JSON feed ({items: [{url, restricted}], next}) or an HTML page of document links")
-    p.add_argument("--inbox", type=Path, required=True, help="folder to write the documents into (then `ingest` it)")
-    p.add_argument("--min-interval", type=float, default=1.0, help="seconds between requests (default %(default)s)")
+    def with_sources(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--sources", type=Path, default=None, metavar="FILE",
+                       help="the deployment's sources (TOML; default $KOMMUNE_ETL_SOURCES; see sources.example.toml)")
+        p.add_argument("--inbox", type=Path, default=os.environ.get("KOMMUNE_ETL_INBOX"),
+                       help="folder to write the documents into (default $KOMMUNE_ETL_INBOX)")
+        p.add_argument("--ingest", action="store_true", help="ingest the inbox afterwards")
+        p.add_argument("--min-interval", type=float, default=None, help="seconds between requests (default: the "
+                       "source's min_interval_s, 1.0)")
+        return p
+
+    p = with_sources(with_db(sub.add_parser(
+        "fetch", help="download new or changed documents of configured sources (or one HTTP listing) into an inbox")))
+    p.add_argument("url", nargs="?", help="an ad-hoc HTTP listing: a JSON feed ({items: [{url, restricted}], next}) "
+                   "or an HTML page of document links")
+    p.add_argument("--source", action="append", default=[], metavar="NAME",
+                   help="a configured source (repeatable; default: every configured source)")
     p.set_defaults(handler=_cmd_fetch)
+
+    p = with_sources(with_db(sub.add_parser(
+        "backfill", help="fetch a configured source's documents of a date range (meeting dates); the watermark stays")))
+    p.add_argument("source", nargs="+", metavar="NAME", help="configured source(s)")
+    p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="YYYY-MM-DD")
+    p.set_defaults(handler=_cmd_fetch)
+
+    p = with_db(sub.add_parser("sources", help="configured sources with their watermark and last fetch"))
+    p.add_argument("--sources", type=Path, default=None, metavar="FILE")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(handler=_cmd_sources)
 
     p = with_db(sub.add_parser("search", help="full-text search over page text (BM25, Norwegian stemming)"))
     p.add_argument("query", help="words to look for, e.g. 'velferdsteknologi tilskudd'")
@@ -333,20 +357,91 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_fetch(args: argparse.Namespace) -> int:
-    from extractors.sources.http import FetchError, HttpPolicy
-    from kommune_etl.pipeline import fetch_listing
+def _date(text: str):
+    from datetime import date
 
     try:
-        summary = fetch_listing(args.url, args.inbox, args.db, HttpPolicy(min_interval_s=args.min_interval))
-    except FetchError as exc:
-        print(f"kommune-etl fetch: {exc}", file=sys.stderr)
-        return EXIT_REJECTED
-    counts = ", ".join(f"{summary.count(s)} {s}" for s in ("fetched", "not_modified", "restricted", "withdrawn", "failed"))
-    print(f"{args.url}: {counts}; documents in {args.inbox}")
-    for o in summary.outcomes:
-        if o.status == "failed":
-            print(f"  failed: {o.message}", file=sys.stderr)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    """fetch (incremental) and backfill (a window): the same stage, pipeline.fetch_source, per source."""
+    from extractors.sources.config import SourceConfig, SourceConfigError, load_sources, select
+    from extractors.sources.http import HttpPolicy
+    from kommune_etl.pipeline import fetch_source
+    from warehouse.sources import STATUSES
+
+    if args.inbox is None:
+        print("kommune-etl: --inbox is required (or set KOMMUNE_ETL_INBOX)", file=sys.stderr)
+        return EXIT_USAGE
+    window = (args.date_from, args.date_to) if hasattr(args, "date_from") else None
+    if window and window[0] > window[1]:
+        print(f"kommune-etl backfill: --from {window[0]} is after --to {window[1]}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if getattr(args, "url", None):
+            sources = [SourceConfig(name=args.url, kind="http", url=args.url)]
+        else:
+            sources = select(load_sources(args.sources), args.source)
+            if not sources:
+                print("kommune-etl fetch: no sources configured; give a URL, --sources FILE or set "
+                      "KOMMUNE_ETL_SOURCES (see sources.example.toml)", file=sys.stderr)
+                return EXIT_USAGE
+    except SourceConfigError as exc:
+        print(f"kommune-etl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    failed = False
+    for source in sources:
+        try:
+            policy = HttpPolicy(min_interval_s=args.min_interval if args.min_interval is not None
+                                else source.min_interval_s)
+            summary = fetch_source(source, args.inbox, args.db, window=window, policy=policy)
+        except SourceConfigError as exc:
+            print(f"kommune-etl: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        counts = ", ".join(f"{summary.count(s)} {s}" for s in STATUSES)
+        print(f"{source.name}: {counts}; {summary.requests} requests"
+              + (f"; watermark {summary.watermark}" if summary.watermark and not window else ""))
+        if summary.error:
+            print(f"  {summary.error}; the watermark stays, the next run asks again", file=sys.stderr)
+            failed = True
+        for o in summary.outcomes:
+            if o.status == "failed":
+                print(f"  failed: {o.message}", file=sys.stderr)
+    print(f"documents in {args.inbox}")
+    if args.ingest:
+        from kommune_etl.pipeline import ocr_settings_for
+        from kommune_etl.progress import ingest_with_progress
+
+        _print_summary(ingest_with_progress([args.inbox], args.db, Limits(), show=True,
+                                            ocr=ocr_settings_for(args.db)), args.db)
+    return EXIT_REJECTED if failed else EXIT_OK
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from extractors.sources.config import SourceConfigError, load_sources
+
+    try:
+        sources = load_sources(args.sources)
+    except SourceConfigError as exc:
+        print(f"kommune-etl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    state = {}
+    if args.db.exists():
+        from warehouse.connection import open_warehouse
+
+        con = open_warehouse(args.db, read_only=True)
+        state = {row[0]: row[1:] for row in con.execute(
+            "SELECT w.source, w.watermark, r.finished_at, r.mode, r.fetched, r.failed, r.error"
+            " FROM source_watermarks w FULL JOIN (SELECT * FROM source_runs QUALIFY row_number() OVER"
+            " (PARTITION BY source ORDER BY source_run_id DESC) = 1) r USING (source)").fetchall()}
+        con.close()
+    rows = [(s.name, s.kind, s.url or s.path, *(state.get(s.name) or (None,) * 6)) for s in sources.values()]
+    write_rows(["source", "kind", "where", "watermark", "last_fetch", "mode", "fetched", "failed", "error"], rows,
+               args.format)
     return EXIT_OK
 
 

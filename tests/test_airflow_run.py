@@ -83,51 +83,41 @@ def test_nightly_with_dag_test_on_postgresql_metadata(tmp_path, inbox):
         subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
 
 
-def test_nightly_fetches_an_http_listing_before_discovering(tmp_path, inbox):
-    """listing_urls: the fetch task pulls a local server's feed into the inbox; restricted links are not fetched."""
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
+def test_nightly_fetches_sources_and_a_listing_before_discovering(tmp_path, inbox):
+    """The fetch task reads a configured Elements source over a date window (params sources/date_from/date_to,
+    $KOMMUNE_ETL_SOURCES) and an ad-hoc HTTP listing (listing_urls) into the inbox; restricted links are not
+    fetched; the watermark stays (a window is a backfill)."""
     from conftest import SAMPLES_PDF
+    from local_api import Answer, file_answer, json_answer, serve
+    from test_elements_source import SOURCES, TENANT, respond as elements
 
     pdf = (SAMPLES_PDF / "kristiansand_oppvekstutvalget_referat_2025-03-18.pdf").read_bytes()
-    asked = []
 
-    class Feed(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
+    def respond(path, query, headers):
+        if path.startswith("/publikum/"):
+            return elements(path, query, headers)
+        if path == "/feed.json":
+            return json_answer({"items": [{"url": "/protokoll.pdf"}, {"url": "/lukket.pdf", "restricted": True}]})
+        return file_answer(pdf, headers) if path == "/protokoll.pdf" else Answer(404, {})
 
-        def do_GET(self):
-            asked.append(self.path)
-            if self.path == "/feed.json":
-                body = json.dumps({"items": [{"url": "/protokoll.pdf"}, {"url": "/lukket.pdf", "restricted": True}]})
-                body, kind = body.encode(), "application/json"
-            elif self.path == "/protokoll.pdf":
-                body, kind = pdf, "application/pdf"
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        env = airflow_env(tmp_path / "airflow")
+    with serve(respond) as (url, requests):
+        config = tmp_path / "sources.toml"
+        config.write_text(SOURCES.format(url=url, tenant=TENANT), encoding="utf-8")
+        env = airflow_env(tmp_path / "airflow", KOMMUNE_ETL_SOURCES=str(config))
         migrate(env)
         db = tmp_path / "warehouse" / "warehouse.duckdb"
-        feed = f"http://127.0.0.1:{httpd.server_port}/feed.json"
-        result = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db), "listing_urls": [feed]})
-    finally:
-        httpd.shutdown()
+        result = dag_test(env, "municipal_records_nightly",
+                          {"inbox": str(inbox), "db": str(db), "listing_urls": [f"{url}/feed.json"],
+                           "sources": ["steinkjer"], "date_from": "2023-11-01", "date_to": "2023-11-30"})
     assert result["state"] == "success"
-    assert [t for t in result["tasks"] if t[0] == "process"] == [["process", i, "success"] for i in range(6)]
-    assert asked == ["/feed.json", "/protokoll.pdf"]
+    assert [t for t in result["tasks"] if t[0] == "process"] == [["process", i, "success"] for i in range(7)]
+    asked = [p for p, _, _ in requests]
+    assert "/feed.json" in asked and "/protokoll.pdf" in asked and "/lukket.pdf" not in asked
+    assert [q["year"] for p, q, _ in requests if p.endswith("DmbMeetings")] == ["2023"]
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0] == 6
+    assert con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0] == 7
     assert con.execute("SELECT status FROM fetched_documents WHERE url LIKE '%lukket.pdf'").fetchone() == ("restricted",)
     assert con.execute("SELECT count(*) FROM meetings").fetchone()[0] == 2   # the text twin and the fetched PDF
+    assert con.execute("SELECT source, mode, fetched FROM source_runs WHERE kind = 'elements'").fetchall() == [
+        ("steinkjer", "backfill", 1)]
+    assert con.execute("SELECT count(*) FROM source_watermarks").fetchone()[0] == 0

@@ -84,6 +84,9 @@ def test_compose_file_follows_airflows_layout_and_matches_the_code():
         # inbox, warehouse, raw archive (beside the warehouse file, where the code puts it) and reports
         assert {DEFAULT_INBOX, str(Path(DEFAULT_DB).parent), str(raw_archive_dir(Path(DEFAULT_DB))),
                 DEFAULT_REPORTS} <= mounts
+        # the fetch task writes into the inbox; the sources file is mounted where KOMMUNE_ETL_SOURCES points
+        assert not any(m.endswith(":ro") and _target(m) == DEFAULT_INBOX for m in service["volumes"])
+        assert env["KOMMUNE_ETL_SOURCES"] in mounts
     assert services["airflow-apiserver"]["ports"] == ["8080:8080"]
     init = " ".join(services["airflow-init"]["command"])
     assert "airflow db migrate" in init and f"airflow pools set {WRITER_POOL} 1" in init
@@ -93,3 +96,16 @@ def test_compose_file_follows_airflows_layout_and_matches_the_code():
     ingest = services["ingest"]
     assert ingest["command"][0] == "ingest" and ingest["command"][1] == DEFAULT_INBOX
     assert f"{DB_ENV}={DEFAULT_DB}" in dockerfile
+
+
+def test_the_example_sources_file_parses_and_each_example_is_valid():
+    """sources.example.toml (mounted by docker-compose) configures nothing; uncommented, one source per kind."""
+    from extractors.sources.config import KINDS, parse_sources
+
+    text = (REPO / "sources.example.toml").read_text(encoding="utf-8")
+    assert parse_sources(text) == {}
+    examples = "\n".join(line.removeprefix("# ") for line in text.splitlines()
+                         if line.startswith("# [sources") or (line.startswith("# ") and "=" in line.split("#")[1]))
+    sources = parse_sources(examples)
+    assert sorted(s.kind for s in sources.values()) == sorted(KINDS)
+    assert sources["kristiansand-einnsyn"].api_key_env == "EINNSYN_API_KEY"

@@ -45,6 +45,8 @@ class Link:
     url: str
     restricted: bool = False
     title: str | None = None
+    checksum: str | None = None      # as the source states it, "algorithm:hex" (see checksum_of)
+    immutable: bool = False          # the source never changes a file behind this URL (Elements document ids)
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,13 @@ class FetchError(RuntimeError):
 
 
 class PoliteClient:
-    def __init__(self, policy: HttpPolicy = HttpPolicy(), sleep=time.sleep, clock=time.monotonic):
+    """One source's HTTP client: its own rate limit, and headers sent on every request (API-KEY, Tenant)."""
+
+    def __init__(self, policy: HttpPolicy = HttpPolicy(), sleep=time.sleep, clock=time.monotonic,
+                 headers: dict[str, str] | None = None):
         self.policy, self._sleep, self._clock = policy, sleep, clock
+        self.headers = dict(headers or {})
+        self.requests = 0
         self._last_request = None
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
@@ -68,7 +75,9 @@ class PoliteClient:
         last_error = "no attempt"
         for attempt in range(self.policy.retries + 1):
             self._wait_turn()
-            request = urllib.request.Request(url, headers={"User-Agent": self.policy.user_agent, **(headers or {})})
+            request = urllib.request.Request(url, headers={"User-Agent": self.policy.user_agent, **self.headers,
+                                                           **(headers or {})})
+            self.requests += 1
             try:
                 with urllib.request.urlopen(request, timeout=self.policy.timeout_s) as reply:
                     return Response(reply.status, {k.lower(): v for k, v in reply.headers.items()}, self._read(reply, url))
@@ -92,6 +101,16 @@ class PoliteClient:
         if expected is not None and int(expected) != len(body):
             raise http.client.IncompleteRead(body, int(expected) - len(body))
         return body
+
+    def get_json(self, url: str):
+        """A JSON API answer; anything but 200 with a JSON body is a FetchError naming the URL."""
+        reply = self.get(url, {"Accept": "application/json"})
+        if reply.status != 200:
+            raise FetchError(f"{url}: answered HTTP {reply.status}")
+        try:
+            return json.loads(reply.body)
+        except ValueError as exc:
+            raise FetchError(f"{url}: not JSON ({exc})") from exc
 
     def _wait_turn(self) -> None:
         if self._last_request is not None:
@@ -164,20 +183,51 @@ class FetchOutcome:
     last_modified: str | None = None
     sha256: str | None = None
     message: str = ""
+    source_checksum: str | None = None
 
 
 @dataclass
 class FetchSummary:
     outcomes: list[FetchOutcome] = field(default_factory=list)
+    requests: int = 0                        # every HTTP request this fetch made (listing and files)
+    watermark: str | None = None             # the source's watermark after this fetch (ISO), if it has one
+    error: str | None = None                 # why listing the source failed, if it did (documents listed so far kept)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
 
 
+_ALGORITHMS = {"sha256": "sha256", "sha-256": "sha256", "sha1": "sha1", "sha-1": "sha1", "md5": "md5",
+               "sha512": "sha512", "sha-512": "sha512"}
+
+
+def source_checksum(algorithm: str | None, value: str | None) -> str | None:
+    """A source's stated checksum as "algorithm:hex" (None when absent or of an algorithm we cannot compute)."""
+    if not value:
+        return None
+    name = _ALGORITHMS.get((algorithm or "sha256").strip().lower())
+    return f"{name}:{value.strip().lower()}" if name else None
+
+
+def checksum_of(body: bytes, stated: str) -> str:
+    algorithm = stated.split(":", 1)[0]
+    return f"{algorithm}:{hashlib.new(algorithm, body).hexdigest()}"
+
+
 def fetch_document(client: PoliteClient, link: Link, inbox: Path, known: dict | None) -> FetchOutcome:
-    """One document: conditional on what we know of it, into ``inbox``; never raises for a bad document."""
+    """One document: conditional on what we know of it, into ``inbox``; never raises for a bad document.
+
+    Not requested at all when restricted, when the source states the same checksum as last time, or when the
+    URL is immutable and was fetched before; otherwise a conditional GET, and the body is checked against the
+    stated checksum.
+    """
     if link.restricted:
         return FetchOutcome(link.url, "restricted", message="marked restricted by the source; not requested")
+    if known and known.get("sha256") and ((link.checksum and known.get("source_checksum") == link.checksum)
+                                          or (link.immutable and not link.checksum)):
+        return FetchOutcome(link.url, "not_modified", etag=known.get("etag"), last_modified=known.get("last_modified"),
+                            sha256=known["sha256"], source_checksum=link.checksum,
+                            message="unchanged by the source's checksum; not requested")
     headers = {}
     if known and known.get("etag"):
         headers["If-None-Match"] = known["etag"]
@@ -189,16 +239,19 @@ def fetch_document(client: PoliteClient, link: Link, inbox: Path, known: dict | 
         return FetchOutcome(link.url, "failed", message=f"{exc}; it will be tried again next run")
     if reply.status == 304:
         return FetchOutcome(link.url, "not_modified", etag=known.get("etag"), last_modified=known.get("last_modified"),
-                            sha256=known.get("sha256"))
+                            sha256=known.get("sha256"), source_checksum=link.checksum)
     if reply.status in (404, 410):
         return FetchOutcome(link.url, "withdrawn", message=f"HTTP {reply.status}: withdrawn by the source")
     content_type = reply.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type and content_type not in DOCUMENT_TYPES:
         return FetchOutcome(link.url, "failed", message=f"{link.url}: content type {content_type!r} is not a document")
+    if link.checksum and checksum_of(reply.body, link.checksum) != link.checksum:
+        return FetchOutcome(link.url, "failed", message=f"{link.url}: body does not match the source's checksum "
+                            f"{link.checksum} (got {checksum_of(reply.body, link.checksum)}); not kept, tried again next run")
     target = inbox / file_name_for(link.url)
     inbox.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(target.suffix + ".part")
     partial.write_bytes(reply.body)
     partial.replace(target)
     return FetchOutcome(link.url, "fetched", target, reply.headers.get("etag"), reply.headers.get("last-modified"),
-                        hashlib.sha256(reply.body).hexdigest())
+                        hashlib.sha256(reply.body).hexdigest(), source_checksum=link.checksum)
