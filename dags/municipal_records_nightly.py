@@ -18,13 +18,13 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from kommune_etl.orchestration import (DEFAULT_DB, DEFAULT_INBOX, DEFAULT_LISTINGS, STAGING, WAREHOUSE, WRITER_POOL,
-                                       alert_on_failure)
+from kommune_etl.orchestration import (DEFAULT_DB, DEFAULT_INBOX, DEFAULT_LISTINGS, NIGHTLY_SCHEDULE, STAGING,
+                                       WAREHOUSE, WRITER_POOL, alert_on_failure)
 
 
 @dag(
     dag_id="municipal_records_nightly",
-    schedule="0 2 * * *",
+    schedule=None if NIGHTLY_SCHEDULE == "manual" else NIGHTLY_SCHEDULE,
     start_date=pendulum.datetime(2025, 1, 1, tz="Europe/Oslo"),
     catchup=False,
     max_active_runs=1,

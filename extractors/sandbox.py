@@ -9,6 +9,7 @@ ReadError with a reason code.
 from __future__ import annotations
 
 import multiprocessing
+from contextlib import contextmanager
 import resource
 import signal
 from dataclasses import dataclass
@@ -40,7 +41,8 @@ def run_bounded(function, args: tuple, kwargs: dict, timeout_s: float, memory_mb
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, function, args, kwargs, memory_mb), daemon=True)
-    child.start()
+    with _children_allowed():
+        child.start()
     sender.close()
     try:
         if not receiver.poll(timeout_s):
@@ -60,6 +62,19 @@ def run_bounded(function, args: tuple, kwargs: dict, timeout_s: float, memory_mb
         return payload
     code, message = payload
     raise ReadError(ReasonCode(code), message)
+
+
+@contextmanager
+def _children_allowed():
+    """Let a daemonic process (a Celery prefork worker's task) start our child: multiprocessing refuses that
+    because a daemon's children could outlive it — ours cannot, run_bounded kills and joins it before returning."""
+    config = multiprocessing.current_process()._config
+    daemonic = config.get("daemon", False)
+    config["daemon"] = False
+    try:
+        yield
+    finally:
+        config["daemon"] = daemonic
 
 
 def _death_reason(exitcode: int | None, memory_mb: int) -> ReadError:

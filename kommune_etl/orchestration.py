@@ -16,6 +16,8 @@ STAGING = os.environ.get("KOMMUNE_ETL_STAGING", "")
 # HTTP listings the nightly run fetches into the inbox, space-separated
 DEFAULT_LISTINGS = os.environ.get("KOMMUNE_ETL_LISTINGS", "").split()
 WRITER_POOL = "duckdb_writer"
+# When the nightly DAG runs (cron, Europe/Oslo); "manual" = only when triggered
+NIGHTLY_SCHEDULE = os.environ.get("KOMMUNE_ETL_NIGHTLY_SCHEDULE", "0 2 * * *")
 
 # The nightly load task emits it; the refresh DAG is scheduled on it.
 WAREHOUSE = Asset("kommune_etl_warehouse", uri="file:///data/warehouse/warehouse.duckdb")

@@ -3,7 +3,11 @@ Checkpoint) and turn the results into plain records."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import logging
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from functools import cache
@@ -45,27 +49,47 @@ class Validator:
 
     With ``root`` the context is file-mode (`<root>/gx/`): every checkpoint run is stored and
     `build_data_docs()` renders them as GX Data Docs. Without it the context is ephemeral (tests, extract).
+
+    Several processes may share one file project (the DAG's mapped tasks, on one machine or Celery workers on a
+    shared volume): suites are written under an exclusive file lock and only when their specs changed, so no
+    process rewrites a suite another has loaded (GX refuses to run a suite changed since it was loaded).
     """
 
     def __init__(self, settings: QualitySettings = QualitySettings(), root: Path | None = None):
         import great_expectations as gx
 
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
-        self.gx = gx
-        self.context = (gx.get_context(mode="file", project_root_dir=str(root)) if root
-                        else gx.get_context(mode="ephemeral"))
-        self.context.variables.progress_bars = {"globally": False, "metric_calculations": False}
-        try:
-            self.source = self.context.data_sources.get("kommune_etl")
-        except (KeyError, ValueError, LookupError):
-            self.source = self.context.data_sources.add_pandas("kommune_etl")
-        self.checkpoints = {}
-        for suite_name, specs in suite_specs(settings).items():
-            self._add_suite(suite_name, specs)
+        self.gx, self.root = gx, root
+        with self._project_lock():
+            self.context = (gx.get_context(mode="file", project_root_dir=str(root)) if root
+                            else gx.get_context(mode="ephemeral"))
+            self.context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+            try:
+                self.source = self.context.data_sources.get("kommune_etl")
+            except (KeyError, ValueError, LookupError):
+                self.source = self.context.data_sources.add_pandas("kommune_etl")
+            self.checkpoints = {}
+            for suite_name, specs in suite_specs(settings).items():
+                self._add_suite(suite_name, specs)
+
+    def _project_lock(self):
+        """An exclusive lock on the file project (no-op when ephemeral)."""
+        if not self.root:
+            return nullcontext()
+        return _locked(Path(self.root) / ".gx.lock")
 
     def _add_suite(self, name: str, specs) -> None:
         gx = self.gx
-        suite = self.context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=[
+        fingerprint = hashlib.sha256(json.dumps(specs, sort_keys=True, default=str).encode()).hexdigest()
+        try:
+            stored = self.context.suites.get(name)
+            if stored.meta.get("kommune_etl_specs") == fingerprint:
+                self.checkpoints[name] = self.context.checkpoints.get(name)
+                return
+        except Exception:  # not stored yet (GX raises its own lookup errors)
+            pass
+        suite = self.context.suites.add_or_update(gx.ExpectationSuite(name=name, meta={"kommune_etl_specs": fingerprint},
+                                                                     expectations=[
             getattr(gx.expectations, kind)(**kwargs, meta={"check": check, "severity": severity}, result_format="SUMMARY")
             for check, severity, kind, kwargs in specs]))
         try:
@@ -95,7 +119,8 @@ class Validator:
         checks = []
         for name, frame in frames_by_suite.items():
             if name not in self.checkpoints:
-                self._add_suite(name, specs[name])
+                with self._project_lock():
+                    self._add_suite(name, specs[name])
             outcome = self._run(name, frame)
             for r in outcome.results:
                 meta = r.expectation_config.meta
@@ -153,6 +178,17 @@ def _short(observed) -> str:
     if isinstance(observed, list):
         return ", ".join(map(str, observed[:5])) + (" …" if len(observed) > 5 else "")
     return str(observed)[:200]
+
+
+@contextmanager
+def _locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @cache

@@ -219,3 +219,31 @@ def test_masking_can_be_switched_off(db_path, tmp_path):
     assert con.execute("SELECT count(*) FROM pages WHERE text LIKE ?", [f"%{VALID_FNR}%"]).fetchone() == (1,)
     assert con.execute("SELECT count(*) FROM quality_issues WHERE check_name = 'no_personal_data'").fetchone() == (1,)
     con.close()
+
+
+def _validate_in_child(root, result, queue):
+    from quality.validate import Validator
+
+    try:
+        validator = Validator(root=root)
+        queue.put(sum(c.success for _ in range(3) for c in validator.validate(result).results))
+    except Exception as exc:
+        queue.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_processes_sharing_one_gx_project_validate_side_by_side(tmp_path):
+    """The DAG's mapped tasks (and Celery workers) validate in one GX file project at once; found by the
+    CeleryExecutor run: 'ExpectationSuite has changed since it has last been saved'."""
+    import multiprocessing
+
+    result = process_document(read_raw(SAMPLES_TEXT / "kristiansand_oppvekstutvalget_referat_2025-03-18.txt"))
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [context.Process(target=_validate_in_child, args=(tmp_path, result, queue)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    outcomes = [queue.get(timeout=240) for _ in workers]
+    for w in workers:
+        w.join(30)
+    assert all(isinstance(o, int) for o in outcomes), outcomes
+    assert len(set(outcomes)) == 1 and outcomes[0] > 0          # every process ran every check, same results

@@ -86,3 +86,26 @@ def test_file_over_the_byte_limit_is_too_large():
     raw = RawDocument(b"%PDF-1.4\n" + b"0" * 2048, "big.pdf")
     result = process_document(raw, Limits(max_bytes=1024))
     assert result.error.code == "too_large"
+
+
+def _read_in_a_daemon(queue):
+    from extractors.sandbox import read_isolated
+
+    try:
+        document = read_isolated("Vedtak: 10 stemte for, 1 mot.".encode(), "text/plain", Limits(timeout_s=30))
+        queue.put(document.pages[0].text)
+    except Exception as exc:  # the assertion error a daemon gets from multiprocessing
+        queue.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_the_sandbox_works_inside_a_daemonic_worker_process():
+    """Celery's prefork pool runs tasks in daemonic processes; the bounded reader must still start its child
+    (found by the CeleryExecutor run: 'daemonic processes are not allowed to have children')."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    worker = context.Process(target=_read_in_a_daemon, args=(queue,), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert queue.get(timeout=5) == "Vedtak: 10 stemte for, 1 mot."
