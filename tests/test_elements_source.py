@@ -13,7 +13,7 @@ from conftest import SAMPLES_PDF, SAMPLES_TEXT
 from extractors.sources.config import parse_sources
 from extractors.sources.http import HttpPolicy
 from kommune_etl.pipeline import fetch_source, ingest_paths
-from local_api import Answer, file_answer, json_answer, serve
+from local_api import Answer, file_answer, json_answer, serve, truncated_answer
 
 FAST = HttpPolicy(min_interval_s=0.0, backoff_s=0.01, retries=2)
 TENANT = "840029212_PROD-840029212"
@@ -39,10 +39,16 @@ DETAILS = {900: _documents(7, {"Id": 21, "DocumentTitle": "Tilskuddsbrev"}),
                             {"Id": 14, "DocumentTitle": "Trukket"})}
 
 
+HICCUPS = {"throttle": 0, "truncate": 0}      # set per test: how many 429s / truncated bodies to give first
+
+
 def respond(path, query, headers):
     if headers.get("Tenant") != TENANT:
         return Answer(403, {}, b"unknown tenant")
     if path == "/publikum/api/PredefinedQuery/DmbMeetings":
+        if HICCUPS["throttle"]:
+            HICCUPS["throttle"] -= 1
+            return Answer(429, {"Retry-After": "1"})
         return json_answer(MEETINGS.get(int(query["year"]), []))
     if path.startswith("/publikum/api/DmbHandlings/GetByMeetingId/"):
         return json_answer(HANDLINGS[int(path.rsplit("/", 1)[1])])
@@ -52,6 +58,9 @@ def respond(path, query, headers):
         doc = int(path.rsplit("/", 1)[1])
         if doc not in DOCS:
             return Answer(404, {})
+        if doc == 13 and HICCUPS["truncate"]:
+            HICCUPS["truncate"] -= 1
+            return truncated_answer(DOCS[doc])
         return file_answer(DOCS[doc], headers, "text/plain" if doc == 13 else "application/pdf")
     return Answer(404, {})
 
@@ -72,15 +81,19 @@ def _by_doc(summary):
 
 def test_elements_meetings_by_year_with_lookback_and_backfill(tmp_path, db_path):
     inbox = tmp_path / "inbox"
+    HICCUPS.update(throttle=1, truncate=1)          # the meeting list answers 429 once; one body arrives cut short
     with serve(respond) as (url, requests):
         source = parse_sources(SOURCES.format(url=url, tenant=TENANT))["steinkjer"]
         first = fetch_source(source, inbox, db_path, policy=FAST)
+        meeting_lists = [q["year"] for p, q, _ in requests if p.endswith("DmbMeetings")]
+        assert meeting_lists[:2] == ["2024", "2024"]                              # 429, Retry-After, asked again
+        assert [p for p, _, _ in requests].count("/publikum/Documents/ShowDocument/db-1/10/13") == 2  # retried whole
         # Formannskapet 1 Feb is before start − 10 days: not walked
         assert _by_doc(first) == {11: "fetched", 12: "restricted", 13: "fetched", 14: "withdrawn"}
         assert all(h.get("Tenant") == TENANT for _, _, h in requests)
         assert not any(p.endswith("/12") for p, _, _ in requests)                  # access-coded: never asked
-        years = [q["year"] for p, q, _ in requests if p.endswith("DmbMeetings")]
-        assert years[0] == "2024" and years == [str(y) for y in range(2024, date.today().year + 1)]
+        years = meeting_lists[1:]
+        assert years == [str(y) for y in range(2024, date.today().year + 1)]
         assert first.watermark == "2024-05-02T00:00:00+00:00"
 
         requests.clear()
