@@ -27,6 +27,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scale import generate  # noqa: E402  (the generated corpus of benchmarks/scale.py)
 
 
 def serve_folder(folder: Path) -> tuple[str, ThreadingHTTPServer]:
@@ -120,8 +123,6 @@ def main() -> None:
         finally:
             httpd.shutdown()
         if args.generated:
-            from benchmarks_scale import generate
-
             generated = work / "generated-inbox"
             generate(generated, 0, args.generated)
             scenario(f"generated {args.generated}", work, generated, None, rows)
@@ -135,8 +136,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).parent))
-    import importlib
-
-    sys.modules["benchmarks_scale"] = importlib.import_module("scale")
     main()

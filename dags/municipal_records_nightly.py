@@ -51,7 +51,6 @@ def municipal_records_nightly():
 
         from extractors.sources.config import SourceConfig, load_sources, select
         from kommune_etl.pipeline import fetch_source
-        from warehouse.sources import STATUSES
 
         chosen = select(load_sources(), params["sources"])
         chosen += [SourceConfig(name=url, kind="http", url=url) for url in params["listing_urls"]]
@@ -61,7 +60,7 @@ def municipal_records_nightly():
         counts, errors = {}, []
         for source in chosen:
             summary = fetch_source(source, Path(params["inbox"]), Path(params["db"]), window=window)
-            counts[source.name] = {s: summary.count(s) for s in STATUSES} | {"requests": summary.requests}
+            counts[source.name] = summary.counts() | {"requests": summary.requests}
             if summary.error:
                 errors.append(summary.error)
         if errors:

@@ -371,7 +371,6 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     from extractors.sources.config import SourceConfig, SourceConfigError, load_sources, select
     from extractors.sources.http import HttpPolicy
     from kommune_etl.pipeline import fetch_source
-    from warehouse.sources import STATUSES
 
     if args.inbox is None:
         print("kommune-etl: --inbox is required (or set KOMMUNE_ETL_INBOX)", file=sys.stderr)
@@ -402,7 +401,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
             print(f"kommune-etl: {exc}", file=sys.stderr)
             failed = True
             continue
-        counts = ", ".join(f"{summary.count(s)} {s}" for s in STATUSES)
+        counts = ", ".join(f"{n} {status}" for status, n in summary.counts().items())
         print(f"{source.name}: {counts}; {summary.requests} requests"
               + (f"; watermark {summary.watermark}" if summary.watermark and not window else ""))
         if summary.error:

@@ -38,14 +38,20 @@ def _warehouse_rows(db):
         con.close()
 
 
-def test_nightly_then_refresh_with_dag_test_on_sqlite(tmp_path, inbox):
-    env = airflow_env(tmp_path / "airflow")
+def _first_nightly(env, tmp_path, inbox, backend: str):
+    """Migrate the metadata DB, run the nightly DAG over the samples, check tasks and warehouse rows."""
     migrate(env)
     db = tmp_path / "warehouse" / "warehouse.duckdb"
     result = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
-    assert result["backend"] == "sqlite"
+    assert result["backend"] == backend
     assert result["state"] == "success" and result["tasks"] == NIGHTLY_TASKS
     assert _warehouse_rows(db) == (5, 49, ["airflow"], "10-1")
+    return db
+
+
+def test_nightly_then_refresh_with_dag_test_on_sqlite(tmp_path, inbox):
+    env = airflow_env(tmp_path / "airflow")
+    db = _first_nightly(env, tmp_path, inbox, "sqlite")
 
     # nothing new: discover finds nothing, the mapped process expands to zero and the writer is skipped
     again = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
@@ -69,12 +75,7 @@ def test_nightly_with_dag_test_on_postgresql_metadata(tmp_path, inbox):
     subprocess.run([*PSQL, f"CREATE DATABASE {name}"], check=True)
     try:
         env = airflow_env(tmp_path / "airflow", f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}")
-        migrate(env)
-        db = tmp_path / "warehouse" / "warehouse.duckdb"
-        result = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
-        assert result["backend"] == "postgresql"
-        assert result["state"] == "success" and result["tasks"] == NIGHTLY_TASKS
-        assert _warehouse_rows(db) == (5, 49, ["airflow"], "10-1")
+        _first_nightly(env, tmp_path, inbox, "postgresql")
         tables = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-tAc",
                                  "SELECT count(*) FROM task_instance WHERE dag_id = 'municipal_records_nightly'"],
                                 capture_output=True, text=True, check=True).stdout.strip()

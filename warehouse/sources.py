@@ -9,8 +9,6 @@ import duckdb
 
 from extractors.sources.http import FetchOutcome, FetchSummary
 
-STATUSES = ("fetched", "not_modified", "restricted", "withdrawn", "failed")
-
 
 def known_documents(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, dict]:
     rows = con.execute("SELECT url, etag, last_modified, sha256, source_checksum FROM fetched_documents"
@@ -52,7 +50,7 @@ def record_run(con: duckdb.DuckDBPyConnection, source: str, kind: str, summary: 
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING source_run_id",
         [source, kind, "backfill" if window else "incremental", *(window or (None, None)), before,
          after if moves else before, started_at, now, summary.requests,
-         *(summary.count(s) for s in STATUSES), summary.error]).fetchone()[0]
+         *summary.counts().values(), summary.error]).fetchone()[0]
     if moves:
         con.execute("INSERT OR REPLACE INTO source_watermarks VALUES (?, ?, ?, ?)", [source, kind, after, now])
     con.execute("COMMIT")

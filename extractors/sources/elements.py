@@ -30,12 +30,6 @@ def meeting_date(meeting: dict) -> date | None:
     return None
 
 
-def years_to_ask(since: date | None, window: tuple[date, date] | None, today: date) -> range:
-    if window:
-        return range(window[0].year, window[1].year + 1)
-    return range((since or date(today.year, 1, 1)).year, today.year + 1)
-
-
 def document_links(base: str, handling: dict) -> list[Link]:
     """Pure: the files of one handling (agenda item) detail."""
     entry = handling.get("RegistryEntry") or {}
@@ -65,7 +59,7 @@ def list_links(client: PoliteClient, base: str, *, since: date | datetime | None
     last = window[1] if window else today
     links: dict[str, Link] = {}
     newest = None
-    for year in years_to_ask(first, window, today):
+    for year in range(first.year, last.year + 1):
         for meeting in client.get_json(f"{base}api/PredefinedQuery/DmbMeetings?year={year}"):
             held = meeting_date(meeting)
             if held is None or not first <= held <= last:

@@ -174,6 +174,9 @@ def file_name_for(url: str) -> str:
     return f"{hashlib.sha256(url.encode()).hexdigest()[:12]}_{tail}"
 
 
+STATUSES = ("fetched", "not_modified", "restricted", "withdrawn", "failed")
+
+
 @dataclass
 class FetchOutcome:
     url: str
@@ -195,6 +198,10 @@ class FetchSummary:
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
+
+    def counts(self) -> dict[str, int]:
+        """Documents per outcome, in STATUSES order."""
+        return {status: self.count(status) for status in STATUSES}
 
 
 _ALGORITHMS = {"sha256": "sha256", "sha-256": "sha256", "sha1": "sha1", "sha-1": "sha1", "md5": "md5",
