@@ -1,8 +1,8 @@
 """Nightly ingestion of municipal records (Airflow 3, TaskFlow).
 
 fetch (configured sources — HTTP listings, eInnsyn, Elements — into the inbox, from each source's watermark
-or over a date window) → discover (inbox + folder sources) → process (mapped per document: read, OCR,
-entities, structures, validation; staged as a pickle)
+or over a date window) → discover (inbox + folder sources, split into batches) → process (mapped per batch of documents:
+read, OCR, entities, structures, validation; staged as a pickle)
 → load (the single writer: pool `duckdb_writer` of size 1, DuckDB allows one writing process; emits the
 warehouse Asset) — the same stage functions as `kommune-etl ingest` (kommune_etl.pipeline).
 
@@ -18,8 +18,9 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from kommune_etl.orchestration import (DEFAULT_DB, DEFAULT_INBOX, DEFAULT_LISTINGS, NIGHTLY_SCHEDULE, STAGING,
-                                       WAREHOUSE, WRITER_POOL, alert_on_failure)
+from kommune_etl.orchestration import (BATCH_SIZE, DEFAULT_DB, DEFAULT_INBOX, DEFAULT_LISTINGS, NIGHTLY_SCHEDULE,
+                                       PROCESS_PARALLELISM, STAGING, WAREHOUSE, WRITER_POOL, alert_on_failure,
+                                       batch_label, batches)
 
 
 @dag(
@@ -36,7 +37,9 @@ from kommune_etl.orchestration import (DEFAULT_DB, DEFAULT_INBOX, DEFAULT_LISTIN
                                "watermarks stay) instead of what changed since each source's watermark"),
             "date_to": Param(None, type=["null", "string"], format="date"),
             "listing_urls": Param(DEFAULT_LISTINGS, type="array",
-                                  description="ad-hoc HTTP listings (JSON feed or HTML page) fetched too")},
+                                  description="ad-hoc HTTP listings (JSON feed or HTML page) fetched too"),
+            "batch_size": Param(BATCH_SIZE, type="integer", minimum=1,
+                                description="documents per mapped process task (1 = one task per document)")},
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
                   "execution_timeout": timedelta(minutes=30), "on_failure_callback": alert_on_failure},
     tags=["kommune-etl"],
@@ -68,8 +71,9 @@ def municipal_records_nightly():
         return counts
 
     @task(trigger_rule="all_done")
-    def discover(params=None) -> list[str]:
-        """Files in the inbox and folder sources whose bytes the warehouse does not know yet (content hashing)."""
+    def discover(params=None) -> list[list[str]]:
+        """Files in the inbox and folder sources whose bytes the warehouse does not know yet (content hashing),
+        in batches for the mapped process task."""
         import hashlib
         from pathlib import Path
 
@@ -92,18 +96,28 @@ def municipal_records_nightly():
             if digest not in known:
                 known.add(digest)                  # the same bytes under two names: processed once
                 found.append(str(path))
-        return found
+        return batches(found, params["batch_size"])
 
-    @task(max_active_tis_per_dagrun=2)
-    def process(path: str, params=None) -> str:
-        """Every database-free stage for one document; the result is staged for the writer."""
+    @task(max_active_tis_per_dagrun=PROCESS_PARALLELISM, map_index_template="{{ batch_label }}")
+    def process(paths: list[str], params=None) -> str:
+        """Every database-free stage for a batch of documents; the results are staged for the writer. A bad
+        document becomes a rejected result (quarantined by the load), never the batch's failure."""
+        import logging
         import pickle
         import tempfile
         from pathlib import Path
 
+        from airflow.sdk import get_current_context
+
         from kommune_etl.pipeline import process_for_load, read_raw
 
-        staged = process_for_load(read_raw(Path(path)), Path(params["db"]))
+        get_current_context()["batch_label"] = batch_label(paths)
+        log, position = logging.getLogger("kommune_etl.process"), iter(range(1, len(paths) + 1))
+
+        def progress(path: Path, status: str) -> None:
+            log.info("[%d/%d] %s: %s", next(position), len(paths), path.name, status)
+
+        staged = process_for_load((read_raw(Path(p)) for p in paths), Path(params["db"]), on_document=progress)
         folder = Path(STAGING or Path(params["db"]).parent / "staging")
         folder.mkdir(parents=True, exist_ok=True)
         handle, target = tempfile.mkstemp(dir=folder, suffix=".pkl")
@@ -122,7 +136,7 @@ def municipal_records_nightly():
         def documents():
             for path in staged:
                 with open(path, "rb") as handle:
-                    yield pickle.load(handle)
+                    yield from pickle.load(handle)
                 Path(path).unlink(missing_ok=True)
 
         summary = load_processed(Path(params["db"]), documents(), command="airflow")
@@ -131,7 +145,7 @@ def municipal_records_nightly():
 
     listed = discover()
     fetch() >> listed
-    load(process.expand(path=listed))
+    load(process.expand(paths=listed))
 
 
 municipal_records_nightly()

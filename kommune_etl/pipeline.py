@@ -195,13 +195,19 @@ class ProcessedDocument:
     validation: object = None
 
 
-def process_for_load(raw: RawDocument, db_path: Path, limits: Limits = Limits(), check_quality: bool = True,
-                     mask_pii: bool = True) -> ProcessedDocument:
-    """Every database-free stage for one document, as the CLI runs them (OCR cache and GX project beside
-    the warehouse)."""
-    result = process_document(raw, limits, ocr=ocr_settings_for(db_path), mask_pii=mask_pii)
-    result, validation = validate(result, check_quality, Path(db_path).parent)
-    return ProcessedDocument(raw, result, validation)
+def process_for_load(raws: Iterable[RawDocument], db_path: Path, limits: Limits = Limits(), check_quality: bool = True,
+                     mask_pii: bool = True, on_document: ProgressCallback | None = None) -> list[ProcessedDocument]:
+    """Every database-free stage for a batch of documents, as the CLI runs them (OCR cache and GX project beside
+    the warehouse; the batch validated together, so GX's fixed cost is paid once)."""
+    ocr = ocr_settings_for(db_path)
+    raws = list(raws)
+    results = []
+    for raw in raws:
+        results.append(process_document(raw, limits, ocr=ocr, mask_pii=mask_pii))
+        if on_document:
+            on_document(Path(raw.source), results[-1].status.value)
+    checked = validate_batch(results, check_quality, Path(db_path).parent)
+    return [ProcessedDocument(raw, result, validation) for raw, (result, validation) in zip(raws, checked)]
 
 
 def load_processed(db_path: Path, documents: Iterable[ProcessedDocument], command: str = "load",

@@ -42,13 +42,16 @@ with create_session() as session:
     states = sorted((ti.task_id, ti.map_index, str(ti.state)) for ti in
                     session.query(TaskInstance).filter(TaskInstance.run_id == run.run_id,
                                                        TaskInstance.dag_id == dag_id))
+    labels = sorted(ti.rendered_map_index for ti in session.query(TaskInstance).filter(
+        TaskInstance.run_id == run.run_id, TaskInstance.dag_id == dag_id, TaskInstance.map_index >= 0))
     backend = session.get_bind().dialect.name
-print("RESULT " + json.dumps({{"state": str(run.state), "tasks": states, "backend": backend}}))
+print("RESULT " + json.dumps({{"state": str(run.state), "tasks": states, "labels": labels, "backend": backend}}))
 """
 
 
 def dag_test(env: dict[str, str], dag_id: str, conf: dict) -> dict:
-    """`dag.test()` of ``dag_id`` with ``conf``; the run's state, its task instances and the metadata backend."""
+    """`dag.test()` of ``dag_id`` with ``conf``: the run's state, its task instances, the names of its mapped
+    instances (map_index_template) and the metadata backend."""
     code = RUN_DAG_TEST.format(dags=str(REPO / "dags"))
     done = subprocess.run([sys.executable, "-c", code, dag_id, json.dumps(conf)], env=env, capture_output=True,
                           text=True, timeout=900)

@@ -13,8 +13,11 @@ import pytest
 from airflow_env import PSQL, airflow_env, dag_test, migrate
 from conftest import SAMPLES_TEXT
 
+# five samples, default batch size: two mapped process instances (at least PROCESS_PARALLELISM batches)
 NIGHTLY_TASKS = ([["discover", -1, "success"], ["fetch", -1, "success"], ["load", -1, "success"]]
-                 + [["process", i, "success"] for i in range(5)])
+                 + [["process", i, "success"] for i in range(2)])
+NIGHTLY_BATCHES = ["digitrofi_helseteknologi_frokostmote_oppdragsbrev_2024.txt +2",
+                   "kristiansand_oppvekstutvalget_referat_2025-03-18.txt +1"]
 
 
 @pytest.fixture
@@ -45,6 +48,7 @@ def _first_nightly(env, tmp_path, inbox, backend: str):
     result = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
     assert result["backend"] == backend
     assert result["state"] == "success" and result["tasks"] == NIGHTLY_TASKS
+    assert result["labels"] == NIGHTLY_BATCHES            # map_index_template: first file of each batch
     assert _warehouse_rows(db) == (5, 49, ["airflow"], "10-1")
     return db
 
@@ -79,7 +83,7 @@ def test_nightly_with_dag_test_on_postgresql_metadata(tmp_path, inbox):
         tables = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-tAc",
                                  "SELECT count(*) FROM task_instance WHERE dag_id = 'municipal_records_nightly'"],
                                 capture_output=True, text=True, check=True).stdout.strip()
-        assert tables == "8"
+        assert tables == "5"
     finally:
         subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
 
@@ -109,9 +113,12 @@ def test_nightly_fetches_sources_and_a_listing_before_discovering(tmp_path, inbo
         db = tmp_path / "warehouse" / "warehouse.duckdb"
         result = dag_test(env, "municipal_records_nightly",
                           {"inbox": str(inbox), "db": str(db), "listing_urls": [f"{url}/feed.json"],
-                           "sources": ["steinkjer"], "date_from": "2023-11-01", "date_to": "2023-11-30"})
+                           "sources": ["steinkjer"], "date_from": "2023-11-01", "date_to": "2023-11-30",
+                           "batch_size": 3})
     assert result["state"] == "success"
-    assert [t for t in result["tasks"] if t[0] == "process"] == [["process", i, "success"] for i in range(7)]
+    # 7 documents, at most 3 per batch: three mapped process instances of 3, 2 and 2 documents
+    assert [t for t in result["tasks"] if t[0] == "process"] == [["process", i, "success"] for i in range(3)]
+    assert sorted(label.rsplit(" +", 1)[1] for label in result["labels"]) == ["1", "1", "2"]
     asked = [p for p, _, _ in requests]
     assert "/feed.json" in asked and "/protokoll.pdf" in asked and "/lukket.pdf" not in asked
     assert [q["year"] for p, q, _ in requests if p.endswith("DmbMeetings")] == ["2023"]

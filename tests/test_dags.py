@@ -45,11 +45,15 @@ def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
 
 
 def test_the_dags_load_path_is_the_clis(db_path):
-    """The DAG's process/load tasks call process_for_load + load_processed; the result equals `ingest`'s."""
+    """The DAG's process/load tasks call process_for_load (one batch) + load_processed; the result equals
+    `ingest`'s, and each document's progress is reported."""
     from conftest import SAMPLES_TEXT
     from kommune_etl.pipeline import load_processed, process_for_load, read_raw
 
-    staged = [process_for_load(read_raw(p), db_path) for p in sorted(SAMPLES_TEXT.glob("*.txt"))]
+    paths = sorted(SAMPLES_TEXT.glob("*.txt"))
+    seen = []
+    staged = process_for_load([read_raw(p) for p in paths], db_path, on_document=lambda p, s: seen.append((p.name, s)))
+    assert seen == [(p.name, "ok") for p in paths]
     summary = load_processed(db_path, staged, command="airflow")
     assert (summary.new, summary.quarantined, summary.pages) == (5, 0, 5)
     assert load_processed(db_path, staged, command="airflow").unchanged == 5
@@ -59,3 +63,31 @@ def test_the_dags_load_path_is_the_clis(db_path):
     assert con.execute("SELECT count(*) FROM grant_allocations").fetchone() == (49,)
     assert con.execute("SELECT command, documents_new FROM runs ORDER BY run_id").fetchall() == [("airflow", 5), ("airflow", 0)]
     con.close()
+
+
+def test_a_bad_document_in_a_batch_is_rejected_alone(db_path, tmp_path):
+    """Batching must not cost isolation: an unreadable file becomes one rejected result beside good ones."""
+    from conftest import SAMPLES_TEXT
+    from kommune_etl.pipeline import load_processed, process_for_load, read_raw
+
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer <<>>\n%%EOF")
+    good = sorted(SAMPLES_TEXT.glob("*.txt"))[:2]
+    staged = process_for_load([read_raw(good[0]), read_raw(broken), read_raw(good[1])], db_path)
+    assert [d.result.status.value for d in staged] == ["ok", "rejected", "ok"]
+    summary = load_processed(db_path, staged, command="airflow")
+    assert (summary.new, summary.quarantined) == (2, 1)
+
+
+def test_batches_are_few_balanced_and_bounded():
+    from kommune_etl.orchestration import batch_label, batches
+
+    names = [f"d{i:04}.txt" for i in range(1000)]
+    split = batches(names, 25)
+    assert len(split) == 40 and {len(b) for b in split} == {25} and sum(split, []) == names
+    assert [len(b) for b in batches(names[:51], 25)] == [17, 17, 17]      # three of 17, not 25 + 25 + 1
+    assert [len(b) for b in batches(names[:5], 25)] == [3, 2]              # two for two parallel instances
+    assert batches(names[:1], 25) == [["d0000.txt"]] and batches([], 25) == []
+    assert [len(b) for b in batches(names[:4], 1)] == [1, 1, 1, 1]        # batch_size 1: one per document
+    assert batch_label(["/inbox/a.pdf", "/inbox/b.pdf", "/inbox/c.pdf"]) == "a.pdf +2"
+    assert batch_label(["/inbox/a.pdf"]) == "a.pdf"
