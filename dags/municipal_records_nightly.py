@@ -53,7 +53,7 @@ def municipal_records_nightly():
         from pathlib import Path
 
         from extractors.sources.config import SourceConfig, load_sources, select
-        from kommune_etl.pipeline import fetch_source
+        from kommune_etl.fetch import fetch_source
 
         chosen = select(load_sources(), params["sources"])
         chosen += [SourceConfig(name=url, kind="http", url=url) for url in params["listing_urls"]]

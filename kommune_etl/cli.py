@@ -367,10 +367,10 @@ def _date(text: str):
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    """fetch (incremental) and backfill (a window): the same stage, pipeline.fetch_source, per source."""
+    """fetch (incremental) and backfill (a window): the same stage, fetch.fetch_source, per source."""
     from extractors.sources.config import SourceConfig, SourceConfigError, load_sources, select
     from extractors.sources.http import HttpPolicy
-    from kommune_etl.pipeline import fetch_source
+    from kommune_etl.fetch import fetch_source
 
     if args.inbox is None:
         print("kommune-etl: --inbox is required (or set KOMMUNE_ETL_INBOX)", file=sys.stderr)

@@ -91,3 +91,12 @@ def test_batches_are_few_balanced_and_bounded():
     assert [len(b) for b in batches(names[:4], 1)] == [1, 1, 1, 1]        # batch_size 1: one per document
     assert batch_label(["/inbox/a.pdf", "/inbox/b.pdf", "/inbox/c.pdf"]) == "a.pdf +2"
     assert batch_label(["/inbox/a.pdf"]) == "a.pdf"
+
+
+def test_the_fetch_stage_imports_neither_spacy_nor_gx():
+    """A warm nightly run is mostly the fetch task: it must not pay for the NLP and quality imports."""
+    code = ("import sys, kommune_etl.fetch\n"
+            "print(sorted(m for m in ('spacy', 'great_expectations', 'pandas', 'pypdfium2') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"

@@ -13,7 +13,8 @@ import pytest
 from conftest import SAMPLES_PDF, SAMPLES_TEXT
 from extractors.sources.config import SourceConfigError, parse_sources
 from extractors.sources.http import HttpPolicy
-from kommune_etl.pipeline import fetch_source, ingest_paths
+from kommune_etl.fetch import fetch_source
+from kommune_etl.pipeline import ingest_paths
 from local_api import Answer, file_answer, json_answer, serve, truncated_answer
 
 FAST = HttpPolicy(min_interval_s=0.0, backoff_s=0.01, retries=2)

@@ -12,7 +12,8 @@ import pytest
 
 from conftest import SAMPLES_PDF
 from extractors.sources.http import HttpPolicy
-from kommune_etl.pipeline import fetch_listing, ingest_paths
+from kommune_etl.fetch import fetch_listing
+from kommune_etl.pipeline import ingest_paths
 
 PDFS = {p.name: p.read_bytes() for p in sorted(SAMPLES_PDF.glob("*.pdf"))}
 NAMES = sorted(PDFS)
