@@ -56,7 +56,7 @@ def municipal_records_nightly():
         from kommune_etl.fetch import fetch_source
 
         chosen = select(load_sources(), params["sources"])
-        chosen += [SourceConfig(name=url, kind="http", url=url) for url in params["listing_urls"]]
+        chosen += [SourceConfig.listing(url) for url in params["listing_urls"]]
         window = None
         if params["date_from"] or params["date_to"]:
             window = (date.fromisoformat(params["date_from"]), date.fromisoformat(params["date_to"]))

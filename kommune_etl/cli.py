@@ -381,7 +381,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         if getattr(args, "url", None):
-            sources = [SourceConfig(name=args.url, kind="http", url=args.url)]
+            sources = [SourceConfig.listing(args.url)]
         else:
             sources = select(load_sources(args.sources), args.source)
             if not sources:

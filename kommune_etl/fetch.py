@@ -57,11 +57,3 @@ def fetch_source(source: SourceConfig, inbox: Path, db_path: Path, window=None, 
         con.close()
     return summary
 
-
-def fetch_listing(listing_url: str, inbox: Path, db_path: Path, policy: HttpPolicy | None = None) -> FetchSummary:
-    """An ad-hoc HTTP listing (a JSON feed or an HTML page of links), as a source named by its URL."""
-    summary = fetch_source(SourceConfig(name=listing_url, kind="http", url=listing_url), inbox, db_path,
-                           policy=policy)
-    if summary.error:
-        raise FetchError(summary.error)
-    return summary

@@ -11,8 +11,9 @@ import duckdb
 import pytest
 
 from conftest import SAMPLES_PDF
+from extractors.sources.config import SourceConfig
 from extractors.sources.http import HttpPolicy
-from kommune_etl.fetch import fetch_listing
+from kommune_etl.fetch import fetch_source
 from kommune_etl.pipeline import ingest_paths
 
 PDFS = {p.name: p.read_bytes() for p in sorted(SAMPLES_PDF.glob("*.pdf"))}
@@ -88,7 +89,7 @@ def server():
 def test_listing_is_fetched_politely_and_only_what_changed_is_downloaded(server, tmp_path, db_path):
     inbox = tmp_path / "inbox"
     feed = f"{server}/feed.json"
-    first = fetch_listing(feed, inbox, db_path, FAST)
+    first = fetch_source(SourceConfig.listing(feed), inbox, db_path, policy=FAST)
     assert {o.url.rsplit("/", 1)[1]: o.status for o in first.outcomes} == {
         NAMES[0]: "fetched", NAMES[1]: "fetched", "secret.pdf": "restricted", NAMES[2]: "fetched",
         "withdrawn.pdf": "withdrawn", "truncated.pdf": "failed"}
@@ -105,7 +106,7 @@ def test_listing_is_fetched_politely_and_only_what_changed_is_downloaded(server,
     assert (summary.new, summary.quarantined) == (3, 0)
 
     Source.requests = []
-    second = fetch_listing(feed, inbox, db_path, FAST)
+    second = fetch_source(SourceConfig.listing(feed), inbox, db_path, policy=FAST)
     assert second.count("not_modified") == 3 and second.count("fetched") == 0
     asked = [(p.removeprefix("/docs/"), h.get("If-None-Match")) for p, h in Source.requests if p.startswith("/docs/")]
     assert sorted(name for name, etag in asked if etag) == NAMES[:3]            # conditional requests, answered 304

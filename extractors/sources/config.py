@@ -38,6 +38,11 @@ class SourceConfig:
     lookback_days: int = 60              # elements: meetings this far before the watermark are checked again
     min_interval_s: float = 1.0          # politeness: at least this long between two requests
 
+    @classmethod
+    def listing(cls, url: str) -> SourceConfig:
+        """An ad-hoc HTTP listing (a JSON feed or an HTML page of links), as a source named by its URL."""
+        return cls(name=url, kind="http", url=url)
+
     def headers(self) -> dict[str, str]:
         """Headers every request of this source carries (API-KEY, Tenant)."""
         out = {}
