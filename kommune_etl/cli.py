@@ -403,7 +403,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
             continue
         counts = ", ".join(f"{n} {status}" for status, n in summary.counts().items())
         print(f"{source.name}: {counts}; {summary.requests} requests"
-              + (f"; watermark {summary.watermark}" if summary.watermark and not window else ""))
+              + (f"; watermark {summary.watermark.isoformat()}" if summary.watermark and not window else ""))
         if summary.error:
             print(f"  {summary.error}; the watermark stays, the next run asks again", file=sys.stderr)
             failed = True

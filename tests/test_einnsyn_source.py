@@ -151,7 +151,7 @@ def test_einnsyn_incremental_then_warm_then_backfill(tmp_path, db_path, monkeypa
         assert "/files/secret.pdf" not in files                                     # restricted: never asked
         assert files.count("/files/protocol.pdf") == 2                              # 429, Retry-After, again
         assert files.count("/files/orientation.pdf") == 3                           # truncated: 1 + 2 retries
-        assert first.watermark == "2024-09-05T08:00:00+00:00" and first.requests == len(requests)
+        assert first.watermark.isoformat() == "2024-09-05T08:00:00+00:00" and first.requests == len(requests)
 
         con = duckdb.connect(str(db_path), read_only=True)
         assert con.execute("SELECT count(*) FROM source_watermarks").fetchone()[0] == 0   # a failure holds it
@@ -170,7 +170,7 @@ def test_einnsyn_incremental_then_warm_then_backfill(tmp_path, db_path, monkeypa
         asked = {p for p, _ in files}
         assert "/files/protocol.pdf" not in asked and "/files/report.pdf" not in asked   # same checksum: not asked
         assert any(p == "/files/letter.txt" and etag for p, etag in files)             # no checksum: 304
-        assert second.watermark == "2024-10-01T09:30:00+00:00"
+        assert second.watermark.isoformat() == "2024-10-01T09:30:00+00:00"
 
         requests.clear()
         warm = fetch_source(source, inbox, db_path, policy=FAST)

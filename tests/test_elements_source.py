@@ -95,7 +95,7 @@ def test_elements_meetings_by_year_with_lookback_and_backfill(tmp_path, db_path)
         assert not any(p.endswith("/12") for p, _, _ in requests)                  # access-coded: never asked
         years = meeting_lists[1:]
         assert years == [str(y) for y in range(2024, date.today().year + 1)]
-        assert first.watermark == "2024-05-02T00:00:00+00:00"
+        assert first.watermark.isoformat() == "2024-05-02T00:00:00+00:00"
 
         requests.clear()
         second = fetch_source(source, inbox, db_path, policy=FAST)          # 2 May − 10 days: same meeting again

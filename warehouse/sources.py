@@ -37,7 +37,7 @@ def record_run(con: duckdb.DuckDBPyConnection, source: str, kind: str, summary: 
                started_at: datetime, window: tuple[date, date] | None, before: datetime | None) -> int:
     """One source_runs row. An incremental run moves the watermark only when it listed the whole source and no
     listed document failed — otherwise a failed document's meeting could fall behind the watermark, unasked."""
-    after = datetime.fromisoformat(summary.watermark) if summary.watermark else None
+    after = summary.watermark
     if after is not None and after.tzinfo is None:
         after = after.replace(tzinfo=timezone.utc)
     moves = (window is None and summary.error is None and summary.count("failed") == 0 and after is not None

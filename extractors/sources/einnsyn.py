@@ -107,7 +107,7 @@ def registration_links(client: PoliteClient, base: str, registration: dict, now:
 
 def list_links(client: PoliteClient, base: str, *, since: datetime | date | None = None,
                window: tuple[date, date] | None = None, journalenhet: str | None = None,
-               now: datetime | None = None) -> tuple[list[Link], str | None]:
+               now: datetime | None = None) -> tuple[list[Link], datetime | None]:
     """Files of the meetings changed since ``since`` (or held in ``window``) and the newest `oppdatertDato` seen."""
     now = now or datetime.now(timezone.utc)
     links: dict[str, Link] = {}
@@ -125,4 +125,4 @@ def list_links(client: PoliteClient, base: str, *, since: datetime | date | None
             for registration in pages(client, listing):
                 for link in registration_links(client, base, _resolve(client, base, registration, kind), now):
                     links.setdefault(link.url, link)
-    return list(links.values()), newest.isoformat() if newest else None
+    return list(links.values()), newest

@@ -48,7 +48,7 @@ def document_links(base: str, handling: dict) -> list[Link]:
 
 def list_links(client: PoliteClient, base: str, *, since: date | datetime | None = None,
                window: tuple[date, date] | None = None, lookback_days: int = 60,
-               today: date | None = None) -> tuple[list[Link], str | None]:
+               today: date | None = None) -> tuple[list[Link], datetime | None]:
     """Files of the meetings in ``window``, or from ``since`` − lookback to today; and the newest meeting date
     up to today (the next watermark)."""
     base = base.rstrip("/") + "/"
@@ -70,5 +70,5 @@ def list_links(client: PoliteClient, base: str, *, since: date | datetime | None
                 detail = client.get_json(f"{base}api/DmbHandlings/{urllib.parse.quote(str(handling['Id']))}")
                 for link in document_links(base, detail):
                     links.setdefault(link.url, link)
-    stamp = datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc).isoformat() if newest else None
+    stamp = datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc) if newest else None
     return list(links.values()), stamp

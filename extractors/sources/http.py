@@ -20,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -193,7 +194,7 @@ class FetchOutcome:
 class FetchSummary:
     outcomes: list[FetchOutcome] = field(default_factory=list)
     requests: int = 0                        # every HTTP request this fetch made (listing and files)
-    watermark: str | None = None             # the source's watermark after this fetch (ISO), if it has one
+    watermark: datetime | None = None        # the source's watermark after this fetch, if it has one
     error: str | None = None                 # why listing the source failed, if it did (documents listed so far kept)
 
     def count(self, status: str) -> int:
