@@ -9,9 +9,9 @@ ReadError with a reason code.
 from __future__ import annotations
 
 import multiprocessing
-from contextlib import contextmanager
 import resource
 import signal
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from kommune_etl.models import ExtractedDocument, ReadError, ReasonCode

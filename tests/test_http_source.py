@@ -117,3 +117,24 @@ def test_listing_is_fetched_politely_and_only_what_changed_is_downloaded(server,
     assert rows["secret.pdf"] == "restricted" and rows["withdrawn.pdf"] == "withdrawn"
     assert rows["truncated.pdf"] == "failed" and rows[NAMES[0]] == "not_modified"
     assert con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0] == 3
+
+
+def test_a_body_that_does_not_match_the_stated_checksum_is_not_kept(tmp_path):
+    """A checksum stated by the source (eInnsyn's sjekksum) is checked against the bytes that arrived."""
+    import hashlib
+
+    from extractors.sources.http import Link, PoliteClient, fetch_document
+    from local_api import file_answer, serve
+
+    body = PDFS[NAMES[0]]
+    right = f"sha256:{hashlib.sha256(body).hexdigest()}"
+    wrong = "sha256:" + "0" * 64
+    inbox = tmp_path / "inbox"
+    with serve(lambda path, query, headers: file_answer(body, headers)) as (url, _):
+        client = PoliteClient(FAST)
+        bad = fetch_document(client, Link(f"{url}/bad.pdf", checksum=wrong), inbox, None)
+        good = fetch_document(client, Link(f"{url}/good.pdf", checksum=right), inbox, None)
+    assert bad.status == "failed" and f"(got {right})" in bad.message and wrong in bad.message
+    assert good.status == "fetched" and good.sha256 == hashlib.sha256(body).hexdigest()
+    assert good.source_checksum == right
+    assert [p.read_bytes() == body for p in inbox.iterdir()] == [True]      # only the matching body was kept

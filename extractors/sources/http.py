@@ -253,9 +253,10 @@ def fetch_document(client: PoliteClient, link: Link, inbox: Path, known: dict | 
     content_type = reply.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type and content_type not in DOCUMENT_TYPES:
         return FetchOutcome(link.url, "failed", message=f"{link.url}: content type {content_type!r} is not a document")
-    if link.checksum and checksum_of(reply.body, link.checksum) != link.checksum:
+    got = checksum_of(reply.body, link.checksum) if link.checksum else None
+    if got != link.checksum:
         return FetchOutcome(link.url, "failed", message=f"{link.url}: body does not match the source's checksum "
-                            f"{link.checksum} (got {checksum_of(reply.body, link.checksum)}); not kept, tried again next run")
+                            f"{link.checksum} (got {got}); not kept, tried again next run")
     target = inbox / file_name_for(link.url)
     inbox.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(target.suffix + ".part")
