@@ -101,7 +101,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--docs", type=Path, action="append",
                    help="folder with the documents named like the keys (repeatable; default: GOLD_DIR/../corpus/samples "
                         "and samples-pdf)")
-    p.add_argument("--min", type=float, default=0.0, help="exit 1 when a gated label falls below this precision/recall")
+    p.add_argument("--min", type=float, default=0.0, help="exit 1 when a gated label falls below this precision/recall "
+                   "(meeting keys: attendance and named voters P/R, and the share of right vote counts)")
+    p.add_argument("--reconcile", type=Path, action="append", default=[], metavar="DIR",
+                   help="protocols without keys: print the share of votes that reconcile with the attendance and the "
+                        "named lists, and of cases with an outcome (repeatable)")
     p.set_defaults(handler=_cmd_evaluate)
 
     p = with_lake(with_db(sub.add_parser("publish", help="publish this loader's changed documents into a DuckLake")),
@@ -343,18 +347,78 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     folders = args.docs or [args.gold_dir.parent / "corpus" / "samples", args.gold_dir.parent / "corpus" / "samples-pdf"]
     rows, failing = [], []
+    failing += _evaluate_meetings(args.gold_dir, folders, args.min)
+    if args.reconcile:
+        _print_reconciliation(args.reconcile)
     for stem, gold in load_gold(args.gold_dir).items():
+        if "voteringer" in gold or "oppmote" in gold or "amounts_nok" not in gold:
+            continue  # meeting keys are scored above; other key formats are not entity keys
         for path in find_documents(stem, folders):
             for s in score(process_document(read_raw(path)), gold):
                 rows.append((s.document, s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
                              s.predicted, s.expected, " ".join(s.missing[:4]), " ".join(s.extra[:4])))
                 if s.label in GATED_LABELS and min(s.precision, s.recall) < args.min:
                     failing.append(f"{s.document} {s.label}")
-    write_rows(["document", "label", "P", "R", "F1", "found", "expected", "missing", "extra"], rows, "table")
+    if rows or not failing and not _has_meeting_keys(args.gold_dir):
+        write_rows(["document", "label", "P", "R", "F1", "found", "expected", "missing", "extra"], rows, "table")
     if failing:
         print(f"below {args.min}: " + ", ".join(failing), file=sys.stderr)
         return EXIT_REJECTED
     return EXIT_OK
+
+
+def _has_meeting_keys(gold_dir: Path) -> bool:
+    from kommune_etl.meeting_scoring import load_meeting_keys
+
+    return bool(load_meeting_keys(gold_dir))
+
+
+def _evaluate_meetings(gold_dir: Path, folders: list[Path], minimum: float) -> list[str]:
+    """Score every meeting key (Kommunelys `fasit/` format) under GOLD_DIR; the text sits beside its key."""
+    from kommune_etl.evaluate import find_documents
+    from kommune_etl.meeting_scoring import load_meeting_keys, score_meeting
+    from kommune_etl.pipeline import process_document, read_raw
+
+    keys = load_meeting_keys(gold_dir)
+    if not keys:
+        return []
+    rows, failing = [], []
+    for key_path, key in keys.items():
+        documents = find_documents(key_path.stem, [key_path.parent, *folders])[:1]
+        if not documents:
+            print(f"kommune-etl evaluate: no document named {key_path.stem}.* beside {key_path} or in --docs", file=sys.stderr)
+            continue
+        result = process_document(read_raw(documents[0]))
+        meeting = result.structures.meeting if result.structures else None
+        s = score_meeting(documents[0].name, meeting, key)
+        rows.append((s.document, result.doc_type.value, meeting.template if meeting else "-",
+                     f"{s.attendance_precision:.2f}/{s.attendance_recall:.2f}", f"{s.substitutes_right}/{s.substitutes_expected}",
+                     f"{s.counts_right}/{s.votes_expected}", f"{s.alternatives_right}/{s.alternatives_expected}",
+                     f"{s.voters_precision:.2f}/{s.voters_recall:.2f}", f"{s.outcomes_right}/{s.votes_expected}",
+                     "; ".join(s.wrong[:3])))
+        if min(s.attendance_precision, s.attendance_recall, s.voters_precision, s.voters_recall, s.counts_share) < minimum:
+            failing.append(f"{s.document} meeting")
+    write_rows(["document", "type", "template", "attendance P/R", "substitutes", "vote counts", "alternatives",
+                "named voters P/R", "outcomes", "first differences"], rows, "table")
+    return failing
+
+
+def _print_reconciliation(folders: list[Path]) -> None:
+    from kommune_etl.meeting_scoring import reconcile
+    from kommune_etl.pipeline import process_document, read_raw
+    from transforms.structures import MEETING_TYPES
+
+    documents = []
+    for folder in folders:
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".pdf", ".html", ".docx")):
+            result = process_document(read_raw(path))
+            if result.doc_type in MEETING_TYPES:
+                documents.append((path.name, result.structures.meeting if result.structures else None))
+    r = reconcile(documents)
+    print(f"reconciliation over {len(documents)} protocols and decision records: {r.reconciled}/{r.votes} votes "
+          f"reconcile ({r.vote_share:.0%}); {r.items_with_outcome}/{r.items} cases have an outcome ({r.outcome_share:.0%})")
+    for line in r.unreconciled[:20]:
+        print(f"  {line}")
 
 
 def _date(text: str):

@@ -11,7 +11,7 @@ from typing import Any
 from dataclasses import asdict
 
 from kommune_etl.models import DocumentResult, Entity
-from transforms.structures.records import Letter, Meeting, Structures
+from transforms.structures.records import Letter, Meeting, Structures, Vote
 
 CONTRACT_VERSION = 1
 
@@ -77,7 +77,27 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
                                 for p in i.extra_proposals],
             "decision_kind": i.decision_kind, "item_type": i.item_type, "proposed_decision": i.proposed_decision,
             "decision_text": i.decision_text, "page": i.page, "issues": list(i.issues),
+            "handled_by": i.handled_by, "votes": [vote_json(v) for v in i.votes],
         } for i in meeting.items],
+        "template": meeting.template, "template_evidence": list(meeting.template_evidence), "language": meeting.language,
+        "members_absent": [{"name": a.name, "party": a.party, "party_code": a.party_code, "role": a.role}
+                           for a in meeting.members_absent],
+        "approved_by": list(meeting.approved_by),
+    }
+
+
+def vote_json(vote: Vote) -> dict[str, Any]:
+    """One vote; `for`/`against` are names resolved to attendees where possible (`*_as_written` as printed)."""
+    return {
+        "label": vote.label, "by": vote.by, "by_party": vote.by_party, "kind": vote.kind, "outcome": vote.outcome,
+        "unanimous": vote.unanimous, "votes_for": vote.votes_for, "votes_against": vote.votes_against,
+        "for": list(vote.voters_for), "against": list(vote.voters_against),
+        "for_as_written": list(vote.for_as_written), "against_as_written": list(vote.against_as_written),
+        "parties_for": list(vote.parties_for), "parties_against": list(vote.parties_against),
+        "alternatives": [{"label": o.label, "by": o.by, "votes": o.votes, "voters": list(o.voters),
+                          "voters_as_written": list(o.voters_as_written), "parties": list(o.parties), "outcome": o.outcome}
+                         for o in vote.alternatives],
+        "casting_vote": vote.casting_vote, "text": vote.text, "page": vote.page, "issues": list(vote.issues),
     }
 
 

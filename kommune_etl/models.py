@@ -21,6 +21,8 @@ class DocType(StrEnum):
     LETTER = "letter"
     PRESENTATION = "presentation"
     OTHER = "other"
+    DECISION_RECORD = "decision_record"      # one case as handled by one body (saksprotokoll, "X behandling av sak N/YYYY")
+    ELECTION_PROTOCOL = "election_protocol"  # valgstyrets/fylkesvalgstyrets/stemmestyrets møtebok, EVA reports
 
 
 class Status(StrEnum):

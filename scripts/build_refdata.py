@@ -49,9 +49,18 @@ def counties(source: Path) -> str:
     return _write(out, ["code", "name", "names", "valid_from", "valid_to"])
 
 
+#: Abbreviations seen in real protocols that the source list lacks (Levanger writes `(PENSJ)`).
+EXTRA_PARTY_VARIANTS = {"PP": ("PENSJ", "Pensj"), "SP": ("Senterpartiet",), "SV": ("Sosialistisk Venstreparti",)}
+
+
 def parties(source: Path) -> str:
-    out = [{"code": r["valg_partikode"], "variants": r["protokoll_varianter"], "name": r["navn_nb"]}
-           for r in _read(source / "partier_forkortelser.csv")]
+    """Each party's written forms: the protocols' variants, its bokmål and nynorsk names, and known extras."""
+    out = []
+    for r in _read(source / "partier_forkortelser.csv"):
+        forms = [*r["protokoll_varianter"].split("|"), *EXTRA_PARTY_VARIANTS.get(r["valg_partikode"], ())]
+        forms += [name.split(" - ")[-1].strip() for name in (r["navn_nb"], r["navn_nn"]) if name.strip()]
+        variants = "|".join(dict.fromkeys(f for f in forms if f.strip() and "(" not in f))
+        out.append({"code": r["valg_partikode"], "variants": variants, "name": r["navn_nb"]})
     return _write(out, ["code", "variants", "name"])
 
 

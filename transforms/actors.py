@@ -128,8 +128,14 @@ def party_variant_map(rows) -> dict[str, str]:
 
 
 def lookup_party(variants: dict[str, str], written: str) -> str | None:
-    written = written.strip().rstrip(".")
-    return variants.get(written) or variants.get(written.upper()) or variants.get(written.capitalize())
+    """Exact form first, then the usual case variants; full names also match in any case (`Sosialistisk
+    venstreparti`), abbreviations of one or two letters only as listed (`v` is not Venstre)."""
+    written = " ".join(written.strip().rstrip(".").split())
+    found = variants.get(written) or variants.get(written.upper()) or variants.get(written.capitalize())
+    if found or len(written) <= 2:
+        return found
+    folded = written.casefold()
+    return next((code for form, code in variants.items() if form.casefold() == folded), None)
 
 
 @cache

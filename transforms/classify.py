@@ -23,6 +23,9 @@ _RULES: tuple[tuple[DocType, str, float], ...] = (
     (DocType.LETTER, r"\b(?:deres ref|vår ref|vår referanse|deres referanse)\b", 2.0),
     (DocType.LETTER, r"med vennlig hilsen|med venleg helsing|\bhilsen\b|orientering til", 1.5),
     (DocType.OTHER, r"kretsrapport|partifordeling|valgresultat|statistikk", 4.0),
+    # a decision record opens with the line that names the body, the case and the meeting
+    (DocType.DECISION_RECORD, r"\A\s*[^\n]{3,120}?\s(?:behandling|handsaming)\s+av\s+sak\s+\d{1,4}/\d{4}\s+i\s+møte", 6.0),
+    (DocType.DECISION_RECORD, r"^\s*saksprotokoll\b", 4.0),
     (DocType.PRESENTATION, r"frokostmøte|presentasjon|webinar|lysbilde|\bforedrag\b", 3.0),
 )
 _COMPILED = tuple((t, re.compile(p, re.IGNORECASE | re.MULTILINE), w) for t, p, w in _RULES)

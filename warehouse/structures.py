@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-from transforms.structures.records import Structures
+from transforms.structures.records import Meeting, Structures, Vote
 from warehouse.bulk import insert_rows
 
 GRANT_COLUMNS = ("sha256", "recipient", "recipient_level", "recipient_code", "column_name", "column_meaning",
@@ -40,20 +40,57 @@ def insert_structures(con: duckdb.DuckDBPyConnection, sha256: str, s: Structures
             for t in s.table_totals])
 
 
-def _meeting(con: duckdb.DuckDBPyConnection, sha256: str, m) -> None:
-    con.execute("INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [sha256, m.body, m.municipality, m.date, m.start, m.end, m.place, m.chair, m.secretary,
-                 len(m.members_present)])
+MEETING_COLUMNS = ("sha256", "body", "municipality", "meeting_date", "start_time", "end_time", "place", "chair", "secretary",
+                   "members_present", "template", "template_evidence", "language", "approved_by", "members_absent")
+ITEM_COLUMNS = ("sha256", "case_number", "archive_ref", "title", "item_type", "decision_kind", "proposed_decision",
+                "decision_text", "outcome", "votes_for", "votes_against", "against_parties", "issues", "page_number", "handled_by")
+VOTE_COLUMNS = ("sha256", "case_number", "position", "label", "kind", "proposed_by", "proposer_party", "outcome", "unanimous",
+                "votes_for", "votes_against", "parties_for", "parties_against", "alternatives", "casting_vote", "proposal_text",
+                "page_number", "issues")
+VOTE_POSITION_COLUMNS = ("sha256", "case_number", "vote_position", "person", "written_as", "party", "position", "resolved")
+
+
+def _meeting(con: duckdb.DuckDBPyConnection, sha256: str, m: Meeting) -> None:
+    insert_rows(con, "meetings", MEETING_COLUMNS, [
+        (sha256, m.body, m.municipality, m.date, m.start, m.end, m.place, m.chair, m.secretary, len(m.members_present),
+         m.template, list(m.template_evidence), m.language, list(m.approved_by), len(m.members_absent))])
     if m.attendees:
         insert_rows(con, "meeting_attendance", ATTENDANCE_COLUMNS, [
             (sha256, a.name, a.party, a.party_code, a.role, a.substitute_for, a.title, a.present, a.page)
             for a in m.attendees])
+    attendee_parties = {a.name: a.party_code for a in m.attendees}
     for item in m.items:
-        con.execute("INSERT INTO agenda_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [sha256, item.case, item.archive_ref, item.title, item.item_type, item.decision_kind,
-                     item.proposed_decision, item.decision_text, item.outcome, item.votes_for, item.votes_against,
-                     list(item.against_parties), list(item.issues), item.page])
+        insert_rows(con, "agenda_items", ITEM_COLUMNS, [
+            (sha256, item.case, item.archive_ref, item.title, item.item_type, item.decision_kind, item.proposed_decision,
+             item.decision_text, item.outcome, item.votes_for, item.votes_against, list(item.against_parties),
+             list(item.issues), item.page, item.handled_by)])
+        if item.votes:
+            insert_rows(con, "votes", VOTE_COLUMNS, [_vote_row(sha256, item.case, n, v) for n, v in enumerate(item.votes, start=1)])
+            positions = [row for n, v in enumerate(item.votes, start=1)
+                         for row in _position_rows(sha256, item.case, n, v, attendee_parties)]
+            if positions:
+                insert_rows(con, "vote_positions", VOTE_POSITION_COLUMNS, positions)
         for position, p in enumerate(item.extra_proposals, start=1):
             con.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [sha256, item.case, position, p.by, p.kind, p.outcome, p.votes_for, p.votes_against,
                          list(p.against_parties)])
+
+
+def _vote_row(sha256: str, case: str, position: int, v: Vote) -> tuple:
+    alternatives = [{"label": o.label, "proposed_by": o.by, "votes": o.votes, "outcome": o.outcome} for o in v.alternatives]
+    return (sha256, case, position, v.label, v.kind, v.by, v.by_party, v.outcome, v.unanimous, v.votes_for, v.votes_against,
+            list(v.parties_for), list(v.parties_against), alternatives, v.casting_vote, v.text, v.page, list(v.issues))
+
+
+def _position_rows(sha256: str, case: str, position: int, v: Vote, attendees: dict[str, str | None]) -> list[tuple]:
+    """Each named voter once per side, with the party the attendance list gives the person."""
+    sides = [("for", v.voters_for, v.for_as_written), ("against", v.voters_against, v.against_as_written)]
+    sides += [(o.label, o.voters, o.voters_as_written) for o in v.alternatives]
+    rows, seen = [], set()
+    for side, names, written in sides:
+        for name, as_written in zip(names, written):
+            if (name, side) in seen:
+                continue
+            seen.add((name, side))
+            rows.append((sha256, case, position, name, as_written, attendees.get(name), side, name in attendees))
+    return rows

@@ -16,11 +16,15 @@ from transforms.structures.records import Structures
 from transforms.structures.reports import extract_report
 
 
+#: Document types whose text is read as a meeting (a whole protocol, or one case's handling).
+MEETING_TYPES = (DocType.PROTOCOL, DocType.DECISION_RECORD)
+
+
 def extract_structures(pages: tuple[Page, ...], doc_type: DocType, reference_date: date) -> Structures:
     text = "\n".join(p.text for p in pages)
     grants, totals = extract_grants(pages, reference_date)
     return Structures(
-        meeting=extract_meeting(pages, reference_date) if doc_type is DocType.PROTOCOL else None,
+        meeting=extract_meeting(pages, reference_date) if doc_type in MEETING_TYPES else None,
         letter=extract_letter(text, reference_date) if doc_type in (DocType.GRANT_LETTER, DocType.LETTER) else None,
         report=extract_report(text, reference_date) if doc_type is DocType.ANNUAL_REPORT else None,
         grants=grants,

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 from kommune_etl.models import Page
 from transforms.actors import party_code
 from transforms.pagetext import JoinedPages
 from transforms.places import MUNICIPALITY, default_gazetteer, find_places
-from transforms.structures.records import AgendaItem, Attendee, Meeting, Proposal
+from transforms.structures.elements import read_case_protocol, read_meeting_protocol
+from transforms.structures.records import AgendaItem, Attendee, Meeting, Proposal, Vote
+from transforms.structures.templates import ACOS_WEBSAK, ELEMENTS_MOTEPROTOKOLL, ELEMENTS_SAKSPROTOKOLL, detect_template
 
 _NAME = r"[A-ZÆØÅ][\wæøåÆØÅéèÉÈ'-]+(?:[ \u00a0]+(?:de[ \u00a0]+|van[ \u00a0]+)?[A-ZÆØÅ][\wæøåÆØÅéèÉÈ'-]+){1,4}"
 _MEMBER = re.compile(rf"^\s*(?P<name>{_NAME})\s*\((?P<party>[^)]{{1,10}})\)(?:\s*(?:for|i stedet for|vara for)\s+"
@@ -53,7 +56,40 @@ _TAKEN_NOTE = re.compile(r"(?i)tas til etterretning|tatt til etterretning|tar sa
 
 
 def extract_meeting(pages: tuple[Page, ...], on: date) -> Meeting | None:
+    """Read a protocol by its template family (Elements, decision record, free text), with the evidence kept."""
     joined = JoinedPages.of(pages)
+    template = detect_template(joined.text)
+    if template.family == ELEMENTS_MOTEPROTOKOLL or template.family == ACOS_WEBSAK:
+        meeting = read_meeting_protocol(joined.text, joined.page_of, template.family, template.evidence, template.language)
+    elif template.family == ELEMENTS_SAKSPROTOKOLL:
+        meeting = read_case_protocol(joined.text, joined.page_of, template.family, template.evidence, template.language)
+    else:
+        meeting = _free_text_meeting(joined, on)
+        if meeting is not None:
+            meeting = replace(meeting, template=template.family, template_evidence=template.evidence,
+                              language=template.language, items=tuple(replace(i, votes=_votes_of(i)) for i in meeting.items))
+    if meeting is None:
+        return None
+    if meeting.date is None:
+        meeting = replace(meeting, date=on.isoformat())
+    if meeting.municipality is None:
+        meeting = replace(meeting, municipality=_municipality(joined.text, on))
+    return meeting
+
+
+def _votes_of(item: AgendaItem) -> tuple[Vote, ...]:
+    """The free-text reader's decision and extra proposals as votes, so every template fills the same tables."""
+    votes = [Vote(label=p.kind, kind=p.kind, outcome=None if p.outcome is None else ("rejected" if p.outcome == "rejected" else "adopted"),
+                  unanimous=p.outcome == "unanimous", by=p.by, votes_for=p.votes_for, votes_against=p.votes_against,
+                  parties_against=p.against_parties, page=item.page) for p in item.extra_proposals]
+    if item.outcome is not None:
+        votes.append(Vote(label="innstillingen", kind="innstilling", outcome="rejected" if item.outcome == "rejected" else "adopted",
+                          unanimous=item.outcome == "unanimous", votes_for=item.votes_for, votes_against=item.votes_against,
+                          parties_against=item.against_parties, page=item.page))
+    return tuple(votes)
+
+
+def _free_text_meeting(joined: JoinedPages, on: date) -> Meeting | None:
     text, page_of = joined.text, joined.page_of
     items_start = _first_item(text)
     header = text[: items_start if items_start is not None else 6000]

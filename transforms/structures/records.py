@@ -29,6 +29,48 @@ class Proposal:
 
 
 @dataclass(frozen=True)
+class VoteOption:
+    """One side of an alternative vote (`Dette ble satt opp mot:`): each side has its own count and outcome."""
+
+    label: str                   # forslag 1 | forslag 2 | innstillingen
+    by: str | None
+    votes: int | None
+    voters: tuple[str, ...] = ()           # resolved to the meeting's attendees where possible
+    voters_as_written: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()
+    outcome: str | None = None   # adopted | rejected
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One vote as the protocol records it, in the order it was taken.
+
+    Counts are the stated ones; named voters are kept as written and resolved to attendees where the name
+    (initials, a dropped middle name) and the party agree with exactly one person on the attendance list.
+    """
+
+    label: str                   # innstillingen | forslaget | tilleggsforslag | forslag 1 mot forslag 2 | punkt 5
+    kind: str                    # innstilling | forslag | endringsforslag | tilleggsforslag | alternative | ...
+    outcome: str | None          # adopted | rejected | postponed
+    unanimous: bool = False
+    by: str | None = None        # who proposed it (as written)
+    by_party: str | None = None  # the proposer's party as written
+    votes_for: int | None = None
+    votes_against: int | None = None
+    voters_for: tuple[str, ...] = ()
+    voters_against: tuple[str, ...] = ()
+    for_as_written: tuple[str, ...] = ()
+    against_as_written: tuple[str, ...] = ()
+    parties_for: tuple[str, ...] = ()
+    parties_against: tuple[str, ...] = ()
+    alternatives: tuple[VoteOption, ...] = ()
+    casting_vote: str | None = None  # `leder` when the chair's casting vote decided a tie
+    text: str | None = None      # the proposal voted on, flattened
+    page: int | None = None
+    issues: tuple[str, ...] = ()  # reconciliation problems: stated vs named counts, unknown voters, double votes
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     case: str
     archive_ref: str | None
@@ -44,6 +86,8 @@ class AgendaItem:
     extra_proposals: tuple[Proposal, ...]
     page: int | None = None
     issues: tuple[str, ...] = ()  # reconciliation problems (never an exception)
+    votes: tuple[Vote, ...] = ()  # every vote under the item, in order
+    handled_by: str | None = None  # the body whose handling this is (decision records name it per case)
 
 
 @dataclass(frozen=True)
@@ -58,6 +102,14 @@ class Meeting:
     secretary: str | None
     attendees: tuple[Attendee, ...]
     items: tuple[AgendaItem, ...]
+    template: str = "free_text"  # elements_moteprotokoll | elements_saksprotokoll | acos_websak | free_text | generic
+    template_evidence: tuple[str, ...] = ()
+    language: str = "nb"         # nb | nn
+    approved_by: tuple[str, ...] = ()
+
+    @property
+    def members_absent(self) -> tuple[Attendee, ...]:
+        return tuple(a for a in self.attendees if a.role in ("member", "substitute") and not a.present)
 
     @property
     def members_present(self) -> tuple[Attendee, ...]:
