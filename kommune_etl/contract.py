@@ -94,8 +94,10 @@ def vote_json(vote: Vote) -> dict[str, Any]:
         "for": list(vote.voters_for), "against": list(vote.voters_against),
         "for_as_written": list(vote.for_as_written), "against_as_written": list(vote.against_as_written),
         "parties_for": list(vote.parties_for), "parties_against": list(vote.parties_against),
+        "for_parties": list(vote.for_voter_parties), "against_parties": list(vote.against_voter_parties),
         "alternatives": [{"label": o.label, "by": o.by, "votes": o.votes, "voters": list(o.voters),
-                          "voters_as_written": list(o.voters_as_written), "parties": list(o.parties), "outcome": o.outcome}
+                          "voters_as_written": list(o.voters_as_written), "parties": list(o.parties),
+                          "voter_parties": list(o.voter_parties), "outcome": o.outcome}
                          for o in vote.alternatives],
         "casting_vote": vote.casting_vote, "text": vote.text, "page": vote.page, "issues": list(vote.issues),
     }

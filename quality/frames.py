@@ -63,7 +63,9 @@ def item_frame(r: DocumentResult) -> pd.DataFrame:
         votes = (item.votes_for or 0) + (item.votes_against or 0)
         rows.append({"case": item.case, "outcome": item.outcome, "votes_total": votes,
                      "members_present": len(meeting.members_present),
-                     "votes_over_members": votes - len(meeting.members_present) if item.votes_for is not None else None})
+                     # a decision record lists no attendance: nothing to compare the votes with
+                     "votes_over_members": votes - len(meeting.members_present)
+                     if item.votes_for is not None and meeting.members_present else None})
     return pd.DataFrame(rows, columns=["case", "outcome", "votes_total", "members_present", "votes_over_members"])
 
 
@@ -79,3 +81,22 @@ def total_frame(r: DocumentResult) -> pd.DataFrame:
     totals = getattr(r.structures, "table_totals", ()) or ()
     return pd.DataFrame([{"column": t.column, "difference": float(t.difference), "consistent": t.consistent} for t in totals],
                         columns=["column", "difference", "consistent"])
+
+
+def vote_frame(r: DocumentResult) -> pd.DataFrame:
+    """One row per vote; `case` names the vote and its first reconciliation problem, so a warning says what is wrong."""
+    meeting = getattr(r.structures, "meeting", None)
+    rows = []
+    for item in meeting.items if meeting else ():
+        for number, vote in enumerate(item.votes, start=1):
+            where = f"{item.case} vote {number} ({vote.label})"
+            rows.append({"case": f"{where}: {vote.issues[0]}" if vote.issues else where,
+                         "reconciliation_issues": len(vote.issues)})
+    return pd.DataFrame(rows, columns=["case", "reconciliation_issues"])
+
+
+def meeting_frame(r: DocumentResult) -> pd.DataFrame:
+    meeting = getattr(r.structures, "meeting", None)
+    if meeting is None:
+        return pd.DataFrame([], columns=["text", "template"])
+    return pd.DataFrame([{"text": f"protocol layout {meeting.template}", "template": meeting.template}])

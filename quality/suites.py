@@ -52,6 +52,14 @@ def suite_specs(s: QualitySettings) -> dict[str, list[tuple[str, str, str, dict]
             ("votes_within_members_present", WARNING, "ExpectColumnValuesToBeBetween", {"column": "votes_over_members", "max_value": 0}),
             ("item_has_outcome", WARNING, "ExpectColumnValuesToNotBeNull", {"column": "outcome"}),
         ],
+        "votes": [
+            # named voters = stated counts, for + against <= members present, nobody twice, every voter on the list
+            ("roll_call_reconciles", WARNING, "ExpectColumnValuesToBeBetween", {"column": "reconciliation_issues", "max_value": 0}),
+        ],
+        "meetings": [
+            ("protocol_layout_known", WARNING, "ExpectColumnValuesToBeInSet",
+             {"column": "template", "value_set": ["elements_moteprotokoll", "elements_saksprotokoll", "acos_websak", "free_text"]}),
+        ],
         "grants": [
             ("recipient_code_resolved", WARNING, "ExpectColumnValuesToBeInSet", {"column": "recipient_resolved", "value_set": [True]}),
             ("no_duplicate_recipient_column", ERROR, "ExpectColumnValuesToBeUnique", {"column": "key"}),

@@ -17,7 +17,8 @@ from quality import frames
 from quality.suites import ERROR, QualitySettings, suite_specs
 
 FRAMES = {"documents": frames.document_frame, "entities": frames.entity_frame, "items": frames.item_frame,
-          "grants": frames.grant_frame, "totals": frames.total_frame}
+          "grants": frames.grant_frame, "totals": frames.total_frame, "votes": frames.vote_frame,
+          "meetings": frames.meeting_frame}
 
 
 @dataclass(frozen=True)

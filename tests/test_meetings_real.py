@@ -213,3 +213,94 @@ def test_votes_in_the_warehouse(tmp_path):
                                ).fetchone()[0]
     assert [(a["label"], a["votes"], a["outcome"]) for a in alternatives] == [("forslag 1", 25, "adopted"),
                                                                               ("forslag 2", 10, "rejected")]
+
+
+# Layouts outside Elements, written for these tests in the shape of published ACOS-style and nynorsk protocols
+ACOS_STYLE = """MØTEPROTOKOLL
+
+Formannskapet
+
+Møtested: Rådhuset, møterom 1
+Møtedato: 12.03.2024
+Tid: 09:00 - 13:30
+
+Faste medlemmer som møtte:
+Kari Nordmann (H)
+Ola Hansen (AP)
+Per Olsen (SP)
+Anne Berg (FRP)
+Nils Dahl (SV)
+
+Varamedlemmer som møtte:
+Liv Strand (AP) for Eva Lie (AP)
+
+Forfall:
+Eva Lie (AP)
+
+Sak 12/24 Reguleringsplan for Sentrum
+Behandling:
+Ola Hansen (AP) fremmet følgende forslag:
+Saken utsettes.
+Forslaget falt med 2 mot 4 stemmer.
+Innstillingen ble vedtatt med 4 mot 2 stemmer (AP).
+Vedtak:
+Reguleringsplan for Sentrum vedtas.
+
+Sak 13/24 Referatsaker
+Behandling:
+Enstemmig vedtatt.
+Vedtak:
+Referatsakene tas til orientering.
+"""
+
+NYNORSK_STYLE = """MØTEBOK
+Kommunestyret
+Møtestad: Heradshuset
+Møtedato: 14.05.2024
+Møtetid: 18:00 - 21:00
+
+Fylgjande faste medlemmer var til stades:
+Ola Nordmann (Sp)
+Kari Heggheim (Ap)
+Lars Vik (H)
+Marit Tveit (Sp)
+
+Fylgjande varamedlemer var til stades:
+Jon Bø (Ap) for Siri Dale (Ap)
+
+Forfall:
+Siri Dale (Ap)
+
+Sak 21/24 Reguleringsplan for Hamna
+Handsaming:
+Lars Vik (H) sette fram slikt framlegg:
+Saka vert sendt attende.
+Framlegget fall med 1 mot 4 røyster.
+Tilrådinga vart vedteke med 4 mot 1 røyster (H).
+Vedtak:
+Reguleringsplanen vert vedteken.
+
+Sak 22/24 Referatsaker
+Handsaming:
+Samrøystes vedteke.
+Vedtak:
+Referatsakene vert tekne til orientering.
+"""
+
+
+@pytest.mark.parametrize("text, family, language, counts, present", [
+    (ACOS_STYLE, "acos_websak", "nb", [(2, 4), (4, 2)], 6),
+    (NYNORSK_STYLE, "acos_websak", "nn", [(1, 4), (4, 1)], 5),
+])
+def test_other_layouts_read_the_same_structure(text, family, language, counts, present):
+    meeting = extract_meeting((Page(1, text),), date(2024, 5, 14))
+    if family:
+        assert meeting.template == family
+    assert meeting.language == language
+    assert len(meeting.members_present) == present
+    assert [a.name for a in meeting.members_absent] == [meeting.members_present[-1].substitute_for]
+    first, second = meeting.items
+    assert [(v.kind, v.outcome) for v in first.votes] == [("forslag", "rejected"), ("innstilling", "adopted")]
+    assert [(v.votes_for, v.votes_against) for v in first.votes] == counts
+    assert first.votes[0].by in ("Ola Hansen", "Lars Vik") and first.outcome == "majority"
+    assert second.outcome == "unanimous" and second.decision_kind == "taken_note"

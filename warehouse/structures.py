@@ -83,14 +83,15 @@ def _vote_row(sha256: str, case: str, position: int, v: Vote) -> tuple:
 
 
 def _position_rows(sha256: str, case: str, position: int, v: Vote, attendees: dict[str, str | None]) -> list[tuple]:
-    """Each named voter once per side, with the party the attendance list gives the person."""
-    sides = [("for", v.voters_for, v.for_as_written), ("against", v.voters_against, v.against_as_written)]
-    sides += [(o.label, o.voters, o.voters_as_written) for o in v.alternatives]
+    """Each named voter once per side, with the party the attendance list gives (else the one beside the name)."""
+    sides = [("for", v.voters_for, v.for_as_written, v.for_voter_parties),
+             ("against", v.voters_against, v.against_as_written, v.against_voter_parties)]
+    sides += [(o.label, o.voters, o.voters_as_written, o.voter_parties) for o in v.alternatives]
     rows, seen = [], set()
-    for side, names, written in sides:
-        for name, as_written in zip(names, written):
+    for side, names, written, parties in sides:
+        for name, as_written, party in zip(names, written, parties or (None,) * len(names)):
             if (name, side) in seen:
                 continue
             seen.add((name, side))
-            rows.append((sha256, case, position, name, as_written, attendees.get(name), side, name in attendees))
+            rows.append((sha256, case, position, name, as_written, attendees.get(name) or party, side, name in attendees))
     return rows

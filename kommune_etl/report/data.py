@@ -24,6 +24,10 @@ class ReportData:
     quality_runs: list[tuple]                                # run_id, started, documents, errors, warnings, failed
     quarantined: list[tuple]                                 # reason, stage, source, message, since
     notes: list[str] = field(default_factory=list)
+    vote_bodies: list[str] = field(default_factory=list)     # bodies with votes
+    votes_by_body: dict[str, list[int]] = field(default_factory=dict)  # outcome -> votes per body
+    votes: list[tuple] = field(default_factory=list)         # counted votes, newest first
+    party_positions: list[tuple] = field(default_factory=list)  # party, for, against, on the winning side, roll calls
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
@@ -70,5 +74,30 @@ def read_report_data(con: duckdb.DuckDBPyConnection, db_path: str, generated_at:
                                  FROM quality_runs q ORDER BY q.run_id""")
     quarantined = _rows(con, """SELECT reason_code, stage, source, message, strftime(quarantined_at, '%Y-%m-%d %H:%M')
                                 FROM quarantine WHERE resolved_at IS NULL ORDER BY quarantined_at DESC, source""")
-    return ReportData(generated_at, db_path, totals, by_type, months, per_month, undated, region_labels,
+    data = ReportData(generated_at, db_path, totals, by_type, months, per_month, undated, region_labels,
                       grant_years, grant_rows, top_municipalities, top_projects, quality_runs, quarantined)
+    _read_politics(con, data)
+    return data
+
+
+def _read_politics(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
+    """Votes per body and outcome, the counted votes, and how each party's named voters voted (roll calls)."""
+    per_body = _rows(con, """SELECT coalesce(handled_by, body, '?') AS body, coalesce(outcome, 'unknown'), count(*)
+                             FROM mart_votes GROUP BY ALL ORDER BY 1, 2""")
+    data.vote_bodies = sorted({b for b, _, _ in per_body})
+    for body, outcome, n in per_body:
+        data.votes_by_body.setdefault(outcome, [0] * len(data.vote_bodies))[data.vote_bodies.index(body)] = n
+    data.votes = _rows(con, """SELECT strftime(meeting_date, '%Y-%m-%d'), coalesce(handled_by, body), case_number, label,
+                                      proposed_by, outcome,
+                                      CASE WHEN kind = 'alternative'
+                                           THEN array_to_string([a.label || ': ' || a.votes FOR a IN alternatives], ' / ')
+                                           WHEN unanimous THEN 'enstemmig'
+                                           ELSE coalesce(votes_for::VARCHAR, '?') || '–' || coalesce(votes_against::VARCHAR, '?')
+                                      END, named_voters, CASE WHEN reconciled THEN 'yes' ELSE array_to_string(issues, '; ') END
+                               FROM mart_votes
+                               ORDER BY meeting_date DESC NULLS LAST, body, case_number, position LIMIT 300""")
+    data.party_positions = _rows(con, """SELECT coalesce(party_name, party, '?'), count(*) FILTER (position = 'for'),
+                                                count(*) FILTER (position = 'against'),
+                                                round(100.0 * avg(on_winning_side::INTEGER), 1),
+                                                count(DISTINCT (sha256, case_number, vote_position))
+                                         FROM mart_vote_positions GROUP BY 1 ORDER BY 5 DESC, 1""")

@@ -101,6 +101,16 @@ def render_report(d: ReportData) -> str:
          + '</div><div><h3>Projects by mentions</h3>'
          + bar_list("Projects by mentions", [r[0] for r in d.top_projects], [r[1] for r in d.top_projects])
          + "</div></div>"),
+        ("politics", "Votes and roll calls",
+         (column_chart("Votes per body and outcome", d.vote_bodies, d.votes_by_body, stacked=True) if d.vote_bodies
+          else '<p class="muted">no votes read yet</p>')
+         + '<h3>How each party\'s named voters voted (roll calls)</h3>'
+         + _table(["party", "for", "against", "% on the winning side", "roll calls"], d.party_positions, {1, 2, 3, 4},
+                  empty="no roll-call votes")
+         + '<h3>Votes</h3><p class="muted">Counts as stated; an alternative vote shows each side. Reconciled: named voters '
+           'agree with the stated counts and the attendance list (mart_votes).</p>'
+         + _table(["date", "body", "case", "voted on", "proposed by", "outcome", "count", "named voters", "reconciled"],
+                  d.votes, {7}, empty="no votes")),
         ("quality", "Quality results over runs",
          (column_chart("Documents checked, with errors and with warnings, per run",
                        [f"run {r[0]}" for r in d.quality_runs],

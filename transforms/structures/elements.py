@@ -37,7 +37,7 @@ _SECTION = {
 _APPROVED = re.compile(r"(?im)^[ \t]*Protokollen[ \t]+(?:er[ \t]+)?godkjent[ \t]+av[ \t]*:?[ \t]*$")
 _STOP = re.compile(r"(?im)^[ \t]*(?:Saksliste|Sakliste|Orienteringer|Protokollen|Merknader|Møtet[ \t]+(?:ble|vart)|"
                    r"Saksnr\.?)\b")
-_COLUMN_HEADER = re.compile(r"(?i)^[ \t]*Navn\b")
+_COLUMN_HEADER = re.compile(r"(?i)^[ \t]*(?:Navn|Namn)\b")
 _FUNCTION = re.compile(r"(?i)^(?:ordfører|ordførar|varaordfører|varaordførar|medlem|varamedlem|varamedlemmer|vara|leder|leiar|"
                        r"nestleder|nestleiar|møteleder|møteleiar|utvalgsleder|sekretær|observatør)$")
 _PERSON_CELL = re.compile(r"^[A-ZÆØÅÉÖÄÜ][\wæøåÆØÅéèÉÈöÖäÄüÜ'’.-]*(?:[ \t]+[\wæøåÆØÅéèÉÈöÖäÄüÜ'’.-]+){1,6}$")
@@ -66,7 +66,7 @@ def read_meeting_protocol(text: str, page_of: Callable[[int], int | None], templ
     chair = next((a.name for a in attendees if a.present and (a.title or "").lower() in ("ordfører", "ordførar", "leder", "leiar",
                                                                                         "møteleder", "utvalgsleder")), None)
     secretary = next((a.name for a in attendees if a.role == "administration" and "sekret" in (a.title or "").lower()), None)
-    body = header.get("body") or _body_from_items(items)
+    body = header.get("body") or _body_line(text) or _body_from_items(items)
     return Meeting(body=body, municipality=None, date=header.get("date"), start=start, end=end, place=header.get("place"),
                    chair=chair, secretary=secretary, attendees=attendees, items=items, template=template,
                    template_evidence=evidence, language=language, approved_by=_approvers(text))
@@ -103,6 +103,19 @@ def _header(text: str) -> dict:
             if t:
                 found.setdefault("times", (f"{int(t['h1']):02d}:{t['m1']}", f"{int(t['h2']):02d}:{t['m2']}" if t["h2"] else None))
     return found
+
+
+_BODY_LINE = re.compile(r"(?im)^[ \t]*(?P<body>(?:[A-ZÆØÅ][\wæøå-]*[ \t]+){0,4}?[\wæøåÆØÅ-]*(?:styret|skapet|utvalget|utvalg|utvalet|"
+                        r"utval|rådet|nemnda|nemnd|komiteen|komité|tinget))[ \t]*$")
+
+
+def _body_line(text: str) -> str | None:
+    """A body named on a line of its own near the top (`Formannskapet` under `MØTEPROTOKOLL`)."""
+    m = _BODY_LINE.search(text[:1500])
+    if not m:
+        return None
+    body = m["body"].strip()
+    return body[:1].upper() + body[1:].lower() if body.isupper() else body
 
 
 def _iso(written: str) -> str | None:
@@ -226,10 +239,23 @@ def _heading_before(text: str, position: int) -> re.Match[str] | None:
     return last if between.count("\n") <= 4 else None
 
 
+#: A case heading outside Elements: `Sak 12/24 Title`, `PS 023/19 Title`, `Sak nr.: 0001/00`, `KST-63/16 TITLE`,
+#: `FSK-sak 17/09`, `012/24 Title`, `Sak 159/14: Title`
+GENERIC_CASE = re.compile(
+    r"(?m)^[ \t]*(?:(?:PS|Sak|Saksnr\.?|Sak[ \t]+nr\.?|[A-ZÆØÅ]{2,4}-sak|[A-ZÆØÅ]{2,4}-|[A-ZÆØÅ]{2,4}[ \t]+sak)[ \t]*:?[ \t]*)?"
+    r"(?:[A-ZÆØÅ]{2,4}[ \t]+)?(?P<case>\d{1,4}[/-]\d{2,4})(?![\d/.])[ \t]*:?(?:[ \t]+(?P<title>[^\n]{3,200}?))?[ \t]*$")
+#: `Behandling:`, `Behandling i formannskapet:`, `LEV - Behandling:`, `Votering:`, `Handsaming:`
+_HANDLING_LABEL = re.compile(r"(?im)^[ \t]*(?:[A-ZÆØÅ]{2,5}[ \t]+-[ \t]+)?(?:Behandling|Handsaming|Votering|Røysting|Saksprotokoll)\b[^\n]{0,80}$")
+_DECISION_LABEL = re.compile(r"(?im)^[ \t]*(?:[A-ZÆØÅ]{2,5}[ \t]+-[ \t]+|[A-ZÆØÅ]{3,}[ \t]+\d{1,4}/\d{2,4}[ \t]+)?"
+                             r"(?:Vedtak|Vedtak i [^\n:]{3,80}|Endelig vedtak|Endeleg vedtak|Tilråding)[ \t]*:?[ \t]*$")
+
+
 def _cases(text: str, attendees: tuple[Attendee, ...], page_of: Callable[[int], int | None]) -> tuple[AgendaItem, ...]:
     anchors = [(m, "handling") for m in HANDLING.finditer(text)]
     if not anchors:
         anchors = [(m, "handling_in") for m in HANDLING_IN.finditer(text)]
+    if not anchors:
+        return _generic_cases(text, attendees, page_of)
     sections = []
     for index, (m, _) in enumerate(anchors):
         heading = _heading_before(text, m.start())
@@ -240,6 +266,42 @@ def _cases(text: str, attendees: tuple[Attendee, ...], page_of: Callable[[int], 
         end = sections[index + 1][0] if index + 1 < len(sections) else len(text)
         items.append(_case(text, start, anchor, heading, end, attendees, page_of))
     return _merge_same_case(items)
+
+
+def _generic_cases(text: str, attendees: tuple[Attendee, ...], page_of: Callable[[int], int | None]) -> tuple[AgendaItem, ...]:
+    """Cases under any numbered heading whose section handles or decides something (agenda lines do not)."""
+    heads = list(GENERIC_CASE.finditer(text))
+    items = []
+    for index, head in enumerate(heads):
+        end = heads[index + 1].start() if index + 1 < len(heads) else len(text)
+        section = text[head.end():end]
+        if not (_HANDLING_LABEL.search(section) or _DECISION_LABEL.search(section) or read_votes(section)):
+            continue
+        items.append(_section_case(text, head, end, attendees, page_of))
+    return _merge_same_case([i for i in items if i.votes or i.decision_text])
+
+
+def _section_case(text: str, head: re.Match[str], end: int, attendees: tuple[Attendee, ...],
+                  page_of: Callable[[int], int | None]) -> AgendaItem:
+    body_text = text[head.end():end]
+    decision = _DECISION_LABEL.search(body_text)
+    handling = body_text[: decision.start()] if decision else body_text
+    decision_text = " ".join(body_text[decision.end():].split()) or None if decision else None
+    votes = read_votes(handling, attendees, page_of, head.end())
+    if not votes and decision_text:
+        votes = read_votes(body_text[decision.start():], attendees, page_of, head.end() + decision.start())
+    case = head["case"].replace("-", "/")
+    title = " ".join((head["title"] or f"Sak {case}").split())
+    main = _main_vote(votes)
+    outcome, issues = _outcome(main, votes, decision_text)
+    return AgendaItem(
+        case=case, archive_ref=None, title=title, item_type=_item_type(case, title),
+        decision_kind="taken_note" if _TAKEN_NOTE.search(decision_text or "") else "decision",
+        proposed_decision=next((v.text for v in votes if v.kind == "innstilling" and v.text), None),
+        decision_text=decision_text, outcome=outcome, votes_for=main.votes_for if main else None,
+        votes_against=main.votes_against if main else None, against_parties=main.parties_against if main else (),
+        extra_proposals=(), page=page_of(head.start()), issues=tuple(issues + [i for v in votes for i in v.issues]),
+        votes=votes)
 
 
 def _merge_same_case(items: list[AgendaItem]) -> tuple[AgendaItem, ...]:

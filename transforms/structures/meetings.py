@@ -20,7 +20,7 @@ from transforms.pagetext import JoinedPages
 from transforms.places import MUNICIPALITY, default_gazetteer, find_places
 from transforms.structures.elements import read_case_protocol, read_meeting_protocol
 from transforms.structures.records import AgendaItem, Attendee, Meeting, Proposal, Vote
-from transforms.structures.templates import ACOS_WEBSAK, ELEMENTS_MOTEPROTOKOLL, ELEMENTS_SAKSPROTOKOLL, detect_template
+from transforms.structures.templates import ELEMENTS_SAKSPROTOKOLL, FREE_TEXT, detect_template
 
 _NAME = r"[A-ZÆØÅ][\wæøåÆØÅéèÉÈ'-]+(?:[ \u00a0]+(?:de[ \u00a0]+|van[ \u00a0]+)?[A-ZÆØÅ][\wæøåÆØÅéèÉÈ'-]+){1,4}"
 _MEMBER = re.compile(rf"^\s*(?P<name>{_NAME})\s*\((?P<party>[^)]{{1,10}})\)(?:\s*(?:for|i stedet for|vara for)\s+"
@@ -59,15 +59,17 @@ def extract_meeting(pages: tuple[Page, ...], on: date) -> Meeting | None:
     """Read a protocol by its template family (Elements, decision record, free text), with the evidence kept."""
     joined = JoinedPages.of(pages)
     template = detect_template(joined.text)
-    if template.family == ELEMENTS_MOTEPROTOKOLL or template.family == ACOS_WEBSAK:
-        meeting = read_meeting_protocol(joined.text, joined.page_of, template.family, template.evidence, template.language)
-    elif template.family == ELEMENTS_SAKSPROTOKOLL:
+    meeting = None
+    if template.family == ELEMENTS_SAKSPROTOKOLL:
         meeting = read_case_protocol(joined.text, joined.page_of, template.family, template.evidence, template.language)
-    else:
-        meeting = _free_text_meeting(joined, on)
-        if meeting is not None:
-            meeting = replace(meeting, template=template.family, template_evidence=template.evidence,
-                              language=template.language, items=tuple(replace(i, votes=_votes_of(i)) for i in meeting.items))
+    elif template.family != FREE_TEXT:
+        meeting = read_meeting_protocol(joined.text, joined.page_of, template.family, template.evidence, template.language)
+    if meeting is None or not meeting.items:
+        # the sample's older free-text layout (`13/25 Title` with `(Enst.)`/`(10/1)` marks), and the fallback
+        free_text = _free_text_meeting(joined, on)
+        if free_text is not None and (meeting is None or free_text.items):
+            meeting = replace(free_text, template=template.family, template_evidence=template.evidence,
+                              language=template.language, items=tuple(replace(i, votes=_votes_of(i)) for i in free_text.items))
     if meeting is None:
         return None
     if meeting.date is None:

@@ -39,6 +39,7 @@ class VoteOption:
     voters_as_written: tuple[str, ...] = ()
     parties: tuple[str, ...] = ()
     outcome: str | None = None   # adopted | rejected
+    voter_parties: tuple[str | None, ...] = ()  # each voter's party code as the list writes it, aligned with voters
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class Vote:
     against_as_written: tuple[str, ...] = ()
     parties_for: tuple[str, ...] = ()
     parties_against: tuple[str, ...] = ()
+    for_voter_parties: tuple[str | None, ...] = ()      # aligned with voters_for: the party written beside each name
+    against_voter_parties: tuple[str | None, ...] = ()
     alternatives: tuple[VoteOption, ...] = ()
     casting_vote: str | None = None  # `leder` when the chair's casting vote decided a tie
     text: str | None = None      # the proposal voted on, flattened

@@ -33,8 +33,10 @@ _CUES: dict[str, tuple[tuple[str, re.Pattern[str], float], ...]] = {
             r"(?im)^[^\n]{3,120}?[ \t]+(?:behandling|handsaming)[ \t]+av[ \t]+sak[ \t]+\d{1,4}/\d{4}[ \t]+i[ \t]+møte"), 2.0),
     ),
     ACOS_WEBSAK: (
-        ("Faste medlemmer som møtte", re.compile(r"(?im)^[ \t]*Faste[ \t]+medlem(?:mer|er)[ \t]+som[ \t]+møtte"), 2.0),
-        ("Varamedlemmer som møtte", re.compile(r"(?im)^[ \t]*(?:Varamedlem(?:mer|er)[ \t]+som[ \t]+møtte|Møtende[ \t]+varamedlemmer)"), 1.5),
+        ("Faste medlemmer som møtte", re.compile(r"(?im)^[ \t]*(?:Faste[ \t]+medlem(?:mer|er)[ \t]+som[ \t]+møtte|(?:Følgende|Fylgjande)"
+                                                 r"[ \t]+faste[ \t]+medlem(?:mer|er)[ \t]+(?:møtte|var[ \t]+til[ \t]+stades))"), 2.0),
+        ("Varamedlemmer som møtte", re.compile(r"(?im)^[ \t]*(?:Varamedlem(?:mer|er)[ \t]+som[ \t]+møtte|Møtende[ \t]+varamedlemmer|"
+                                               r"(?:Følgende|Fylgjande)[ \t]+varamedlem(?:mer|er)[ \t]+(?:møtte|var[ \t]+til[ \t]+stades))"), 1.5),
         ("Merknader", re.compile(r"(?im)^[ \t]*Merknader[ \t]*:?[ \t]*$"), 0.5),
         ("Møtende medlemmer", re.compile(r"(?im)^[ \t]*Møtende[ \t]+medlemmer"), 1.0),
     ),

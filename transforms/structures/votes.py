@@ -295,8 +295,12 @@ def _casting_role(m: re.Match[str] | None) -> str | None:
     return "ordfører" if who.startswith("ordfør") else "leder"
 
 
+def _party_of(voter: WrittenVoter) -> str | None:
+    return (party_code(voter.party) or voter.party.upper()) if voter.party else None
+
+
 def _party_codes(voters: Sequence[WrittenVoter]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(party_code(v.party) or v.party.upper() for v in voters if v.party))
+    return tuple(dict.fromkeys(p for p in map(_party_of, voters) if p))
 
 
 def _vote(current: _Proposal, tallies: list[_Tally], result: _Result | None, alternative: bool,
@@ -340,6 +344,7 @@ def _vote(current: _Proposal, tallies: list[_Tally], result: _Result | None, alt
                 voters_for=voters_for, voters_against=voters_against,
                 for_as_written=tuple(w.name for w in written_for), against_as_written=tuple(w.name for w in written_against),
                 parties_for=_party_codes(written_for), parties_against=parties_against,
+                for_voter_parties=tuple(map(_party_of, written_for)), against_voter_parties=tuple(map(_party_of, written_against)),
                 casting_vote=result.casting if result else None, text=proposal_text, page=page, issues=tuple(issues))
 
 
@@ -392,6 +397,7 @@ def _alternative_vote(numbered: list[_Tally], result: _Result | None, options: d
         label = f"forslag {tally.number}"
         sides.append(VoteOption(label=label, by=proposer, votes=tally.count, voters=voters,
                                 voters_as_written=tuple(w.name for w in tally.voters), parties=_party_codes(tally.voters),
+                                voter_parties=tuple(map(_party_of, tally.voters)),
                                 outcome="adopted" if tally.number == winner else "rejected"))
         unresolved = [w.name for r, w in zip(resolved, tally.voters) if r is None] if attendees else []
         issues += roll_call_issues(label, tally.count, None, voters, (), unresolved, 0)
