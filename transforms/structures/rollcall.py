@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transforms.actors import party_code
 from transforms.structures.records import Attendee
@@ -30,19 +31,20 @@ def _fold(word: str) -> str:
     return unicodedata.normalize("NFC", word).casefold().rstrip(".")
 
 
-def _name_parts(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _name_parts(name: str) -> tuple[str, ...]:
     """`Siri-Marie Øvrum Nesgård` → [siri, marie, øvrum, nesgård]; hyphenated parts count separately."""
-    return [_fold(p) for p in _PARTS.findall(name.replace("-", " "))]
+    return tuple(_fold(p) for p in _PARTS.findall(name.replace("-", " ")))
 
 
-def _given_and_rest(name: str) -> tuple[list[str], str] | None:
+def _given_and_rest(name: str) -> tuple[tuple[str, ...], str] | None:
     parts = _name_parts(name)
     if len(parts) < 2:
         return None
     return parts[:-1], parts[-1]
 
 
-def _middle_fits(written: list[str], full: list[str]) -> bool:
+def _middle_fits(written: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """Every written middle part is a full middle name or its initial, in order."""
     position = 0
     for part in written:
@@ -62,7 +64,7 @@ def name_fits(written: str, full: str) -> bool:
     if not w or not f:
         return False
     (w_given, w_last), (f_given, f_last) = w, f
-    full_parts = [*f_given, f_last]
+    full_parts = (*f_given, f_last)
     if w_last != f_last:
         # a hyphenated or double surname written in part (`Hembre-Ingul` vs `Ingul`) is not enough
         return False
@@ -79,13 +81,28 @@ def _same_party(a: str | None, b: str | None) -> bool:
     return code_a == code_b
 
 
+@lru_cache(maxsize=64)
+def _index(attendees: tuple[Attendee, ...]) -> tuple[dict[str, list[Attendee]], dict[str, list[Attendee]]]:
+    """Attendees by folded full name and by last name part, built once per attendance list."""
+    people = [a for a in attendees if a.role in ("member", "substitute")] or list(attendees)
+    by_name: dict[str, list[Attendee]] = {}
+    by_last: dict[str, list[Attendee]] = {}
+    for a in people:
+        by_name.setdefault(" ".join(_name_parts(a.name)), []).append(a)
+        parts = _name_parts(a.name)
+        if parts:
+            by_last.setdefault(parts[-1], []).append(a)
+    return by_name, by_last
+
+
 def resolve(voters: Iterable[WrittenVoter], attendees: Sequence[Attendee]) -> list[str | None]:
     """The attendee name each written voter is, or None where no single attendee fits."""
-    people = [a for a in attendees if a.role in ("member", "substitute")] or list(attendees)
+    by_name, by_last = _index(tuple(attendees))
     resolved: list[str | None] = []
     for voter in voters:
-        exact = [a for a in people if _fold(a.name) == _fold(voter.name)]
-        candidates = exact or [a for a in people if name_fits(voter.name, a.name) and _same_party(voter.party, a.party)]
+        parts = _name_parts(voter.name)
+        candidates = by_name.get(" ".join(parts)) or [
+            a for a in by_last.get(parts[-1] if parts else "", ()) if name_fits(voter.name, a.name) and _same_party(voter.party, a.party)]
         names = {a.name for a in candidates}
         resolved.append(names.pop() if len(names) == 1 else None)
     return resolved

@@ -69,7 +69,7 @@ def detect_template(text: str) -> Template:
             if pattern.search(head):
                 scores[family] = scores.get(family, 0.0) + weight
                 evidence.setdefault(family, []).append(label)
-    language = detect_language(head)
+    language = detect_language(head[:20000])
     if not scores:
         return Template(GENERIC, ("no known layout",), language)
     if ELEMENTS_SAKSPROTOKOLL in scores and scores.get(ELEMENTS_MOTEPROTOKOLL, 0) >= 2.0:

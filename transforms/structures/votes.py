@@ -49,34 +49,37 @@ TALLY = re.compile(
 _RESULT_VERB = r"(?P<neg>ikke\s+|ikkje\s+)?(?:vedtatt|vedteke|vedtatt|vedtekne)\b"
 #: `Dermed ble innstillingen vedtatt.` · `Dermed ble tilleggsforslag ikke vedtatt.` · `…, med leders dobbeltstemme.`
 RESULT_THEREFORE = re.compile(rf"(?i)\bDermed\s+(?:ble|vart|blei|er)\s+(?P<what>[^\n]{{1,160}}?)\s+{_RESULT_VERB}(?P<rest>[^\n]*)")
-_WHAT = r"(?P<what>(?:[^\n.:;]|\.(?=\d))*?)"
+# What was voted on is the start of the sentence before the verb; it is read backwards from the match
+# (`_sentence_before`). Each pattern starts at its verb or count, so the regex engine can skip ahead to
+# the few places that could match (a leading lazy group made every pattern quadratic in the sentence).
+_WHAT = r"(?P<what>)"
+_COUNT_WORD = r"(?:stemmer|røyster|stemme|røyst)"
 #: `Innstillingen ble vedtatt med 20 mot 15 stemmer (FRP, H)` · `vedtatt med 8 mot 3 stemmer` · `falt med 3 mot 8 røyster`
 RESULT_COUNTED = re.compile(
-    rf"(?i){_WHAT}\s*(?:ble\s+|vart\s+|blei\s+)?(?:enstemmig\s+)?(?P<verb>vedtatt|vedteke|falt|fall|nedstemt|nedrøysta|forkastet|"
-    r"ikke\s+vedtatt|ikkje\s+vedteke)(?:\s+(?:forslaget|framlegget|innstillingen|innstillinga|tilrådinga))?\s+med\s+(?P<for>\d{1,3})\s*(?:mot|-|–)\s*(?P<against>\d{1,3})\s*(?:stemmer|røyster|stemme|røyst)?"
-    r"(?:\s*\((?P<parties>[^)\n]{1,80})\))?")
+    r"(?i)(?P<verb>vedtatt|vedteke|falt|fall|nedstemt|nedrøysta|forkastet|ikke\s+vedtatt|ikkje\s+vedteke)"
+    r"(?:\s+(?:forslaget|framlegget|innstillingen|innstillinga|tilrådinga))?\s+med\s+(?P<for>\d{1,3})\s*(?:mot|-|–)\s*"
+    rf"(?P<against>\d{{1,3}})\s*{_COUNT_WORD}?(?:\s*\((?P<parties>[^)\n]{{1,80}})\))?")
 #: `Innstillingen ble vedtatt mot 3 stemmer (FRP)`
 RESULT_AGAINST_ONLY = re.compile(
-    rf"(?i){_WHAT}\s*(?:ble\s+|vart\s+|blei\s+)?(?:vedtatt|vedteke)\s+mot\s+(?P<against>\d{{1,3}})\s+(?:stemmer|røyster|stemme|røyst)"
-    r"(?:\s*\((?P<parties>[^)\n]{1,80})\))?")
+    rf"(?i)(?:vedtatt|vedteke)\s+mot\s+(?P<against>\d{{1,3}})\s+{_COUNT_WORD}(?:\s*\((?P<parties>[^)\n]{{1,80}})\))?")
 #: `(20 mot 15)` after a proposal or a decision
 RESULT_PARENTHESISED = re.compile(r"\((?P<for>\d{1,3})\s+mot\s+(?P<against>\d{1,3})(?:\s+(?:stemmer|røyster))?\)")
 RESULT_UNANIMOUS = re.compile(
-    rf"(?i){_WHAT}\s*(?:ble\s+|vart\s+|blei\s+|er\s+)?(?:enstemmig|einstemmig|samrøystes|samrøyst)\s+(?:vedtatt|vedteke|tiltrådt|godkjent|bifalt)"
-    rf"|{_WHAT.replace('what', 'what2')}\s*(?:ble\s+|vart\s+)?(?:vedtatt|vedteke|godkjent)\s+(?:enstemmig|einstemmig|samrøystes)"
-    r"|(?m:^[ \t]*(?:Enstemmig|Samrøystes|Einstemmig)(?:[ \t]+(?:vedtatt|vedteke|vedtak))?[ \t]*\.?[ \t]*$)"
-    r"|\b(?:vedtaket|forslaget|innstillinga|innstillingen)\s+(?:var|ble|vart)\s+(?:enstemmig|samrøystes|einstemmig)\b"
-    r"|\b(?:Et|Eit)\s+(?:enstemmig|samrøystes|einstemmig)\s+[\wæøå]+\s+(?:vedtok|vedtek|godkjente|sluttet\s+seg)"
-    r"|\((?:Enst|enst|Enstemmig|enstemmig|Samrøystes|samrøystes)\.?(?:[ \t]+vedtatt)?\)")
+    r"(?i)(?:enstemmig|einstemmig|samrøystes|samrøyst)(?:\s+(?:vedtatt|vedteke|tiltrådt|godkjent|bifalt|vedtak)\b|[ \t]*\.?[ \t]*$"
+    r"|\)|\s+[\wæøå]+\s+(?:vedtok|vedtek|godkjente|sluttet\s+seg))"
+    r"|(?:vedtatt|vedteke|godkjent)\s+(?:enstemmig|einstemmig|samrøystes)"
+    r"|(?:vedtaket|forslaget|innstillinga|innstillingen)\s+(?:var|ble|vart)\s+(?:enstemmig|samrøystes|einstemmig)\b"
+    r"|\((?:enst|enstemmig|samrøystes)\.?(?:[ \t]+vedtatt)?\)", re.MULTILINE)
 #: `vart med 58 mot 36 røyster ikkje vedteke` · `ble med 20 mot 15 stemmer vedtatt`
 RESULT_COUNT_FIRST = re.compile(
-    rf"(?i){_WHAT}\s*(?:ble|vart|blei)\s+med\s+(?P<for>\d{{1,3}})\s+mot\s+(?P<against>\d{{1,3}})\s+(?:stemmer|røyster|stemme|røyst)"
+    rf"(?i)(?:ble|vart|blei)\s+med\s+(?P<for>\d{{1,3}})\s+mot\s+(?P<against>\d{{1,3}})\s+{_COUNT_WORD}"
     r"\s+(?P<neg>ikke\s+|ikkje\s+)?(?:vedtatt|vedteke)")
 #: `11 stemte mot forslaget og 3 stemte for` (Gratangen writes the count against first)
 RESULT_AGAINST_FIRST = re.compile(
     r"(?i)(?P<against>\d{1,3})\s+(?:stemte|røysta)\s+mot\s+(?P<what>forslaget|framlegget|innstillingen|innstillinga)\s+og\s+"
     r"(?P<for>\d{1,3})\s+(?:stemte|røysta)\s+for")
-RESULT_FELL = re.compile(rf"(?i){_WHAT}\s+(?:falt|fall(?=\s*(?:[.,;]|med\b|mot\b|$))|ble\s+nedstemt|vart\s+nedrøysta|ble\s+forkastet|vart\s+forkasta)\b")
+RESULT_FELL = re.compile(r"(?i)(?:falt|fall(?=\s*(?:[.,;]|med\b|mot\b|$))|ble\s+nedstemt|vart\s+nedrøysta|ble\s+forkastet|"
+                         r"vart\s+forkasta)\b", re.MULTILINE)
 RESULT_POSTPONED = re.compile(r"(?i)\b(?:saken|behandlingen|saka)\s+(?:ble|vart|blei)\s+(?:vedtatt\s+|enstemmig\s+vedtatt\s+)?"
                               r"(?:utsatt|utsett|sendt tilbake)")
 _CASTING = re.compile(r"(?i)(?P<who>leders|leiars|ordførers|ordførarens|møteleders|møteleiars)\s+dobbeltstemme")
@@ -164,8 +167,46 @@ def _join_broken_names(text: str) -> str:
     return re.sub(r"(?<=[A-Za-zæøåÆØÅ])-\n[ \t]*(?=[A-ZÆØÅ])", "-", text)
 
 
+#: Each result pattern needs one of these words; it runs only on the lines (and their neighbours) that have one.
+def _trigger(*words: str) -> re.Pattern[str]:
+    return re.compile("|".join(words))
+
+
+def _spans(lowered: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Ranges of text around each line with a trigger word (a line before and after, for wrapped sentences)."""
+    spans: list[tuple[int, int]] = []
+    for m in trigger.finditer(lowered):
+        line_start = lowered.rfind("\n", 0, m.start())
+        start = 0 if line_start <= 0 else lowered.rfind("\n", 0, line_start) + 1
+        line_end = lowered.find("\n", m.end())
+        end = len(lowered) if line_end < 0 else (lowered.find("\n", line_end + 1) % (len(lowered) + 1))
+        end = len(lowered) if end <= line_end else end
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _finditer(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]):
+    seen: set[int] = set()
+    for start, end in spans:
+        for m in pattern.finditer(text, start, end):
+            if m.start() not in seen:
+                seen.add(m.start())
+                yield m
+
+
+_MOT = _trigger("mot")
+_UNANIMOUS_WORDS = _trigger("enst", "einst", "samrøyst")
+_FELL_WORDS = _trigger("fall", "nedstemt", "nedrøyst", "forkast")
+_POSTPONED_WORDS = _trigger("utsatt", "utsett", "tilbake")
+
+
 def _events(text: str) -> list[tuple[int, str, object]]:
     found: list[tuple[int, int, str, object]] = []
+    lowered = text.lower()
+    near_mot, near_unanimous, near_fell = _spans(lowered, _MOT), _spans(lowered, _UNANIMOUS_WORDS), _spans(lowered, _FELL_WORDS)
 
     def add(start: int, end: int, kind: str, payload: object) -> None:
         if any(start < e and s < end for s, e, k, _ in found if k in ("tally", "result")):
@@ -186,33 +227,33 @@ def _events(text: str) -> list[tuple[int, str, object]]:
         casting = _CASTING.search(rest)
         add(m.start(), m.end(), "result", _Result(_clean_what(m["what"]), "rejected" if m["neg"] else "adopted",
                                                   casting=_casting_role(casting), start=m.start(), end=m.end()))
-    for m in RESULT_POSTPONED.finditer(text):
+    for m in _finditer(RESULT_POSTPONED, text, _spans(lowered, _POSTPONED_WORDS)):
         add(m.start(), m.end(), "result", _Result("saken", "postponed", start=m.start(), end=m.end()))
-    for m in RESULT_COUNTED.finditer(text):
+    for m in _finditer(RESULT_COUNTED, text, near_mot):
         verb = m["verb"].lower()
         adopted = verb.startswith("vedt")
         parties = _party_list(m["parties"])
-        add(m.start("verb"), m.end(), "result", _Result(_clean_what(m["what"]), "adopted" if adopted else "rejected",
+        add(m.start("verb"), m.end(), "result", _Result(_clean_what(_what(text, m)), "adopted" if adopted else "rejected",
                                                         votes_for=int(m["for"]), votes_against=int(m["against"]),
                                                         parties_against=parties if adopted else (),
-                                                        start=m.start(), end=m.end(), written=m.group(0)))
-    for m in RESULT_COUNT_FIRST.finditer(text):
-        add(m.start(), m.end(), "result", _Result(_clean_what(m["what"]), "rejected" if m["neg"] else "adopted",
+                                                        start=m.start(), end=m.end(), written=_what(text, m) + m.group(0)))
+    for m in _finditer(RESULT_COUNT_FIRST, text, near_mot):
+        add(m.start(), m.end(), "result", _Result(_clean_what(_what(text, m)), "rejected" if m["neg"] else "adopted",
                                                   votes_for=int(m["for"]), votes_against=int(m["against"]), start=m.start(), end=m.end()))
-    for m in RESULT_AGAINST_FIRST.finditer(text):
+    for m in _finditer(RESULT_AGAINST_FIRST, text, near_mot):
         adopted = int(m["for"]) > int(m["against"])
         add(m.start(), m.end(), "result", _Result(m["what"].lower(), "adopted" if adopted else "rejected",
                                                   votes_for=int(m["for"]), votes_against=int(m["against"]), start=m.start(), end=m.end()))
-    for m in RESULT_AGAINST_ONLY.finditer(text):
-        add(m.start(), m.end(), "result", _Result(_clean_what(m["what"]), "adopted", votes_against=int(m["against"]),
+    for m in _finditer(RESULT_AGAINST_ONLY, text, near_mot):
+        add(m.start(), m.end(), "result", _Result(_clean_what(_what(text, m)), "adopted", votes_against=int(m["against"]),
                                                   parties_against=_party_list(m["parties"]), start=m.start(), end=m.end()))
-    for m in RESULT_UNANIMOUS.finditer(text):
-        what = m.groupdict().get("what") or m.groupdict().get("what2") or ""
-        add(m.start(), m.end(), "result", _Result(_clean_what(what), "adopted", unanimous=True, start=m.start(), end=m.end()))
-    for m in RESULT_FELL.finditer(text):
-        add(m.start(), m.end(), "result", _Result(_clean_what(m["what"]), "rejected", start=m.start(), end=m.end(),
-                                                  written=m.group(0)))
-    for m in RESULT_PARENTHESISED.finditer(text):
+    for m in _finditer(RESULT_UNANIMOUS, text, near_unanimous):
+        add(m.start(), m.end(), "result", _Result(_clean_what(_what(text, m)), "adopted", unanimous=True, start=m.start(),
+                                                  end=m.end()))
+    for m in _finditer(RESULT_FELL, text, near_fell):
+        add(m.start(), m.end(), "result", _Result(_clean_what(_what(text, m)), "rejected", start=m.start(), end=m.end(),
+                                                  written=_what(text, m) + m.group(0)))
+    for m in _finditer(RESULT_PARENTHESISED, text, near_mot):
         add(m.start(), m.end(), "result", _Result("", None, votes_for=int(m["for"]), votes_against=int(m["against"]),
                                                   start=m.start(), end=m.end()))
     for m in PROPOSAL_INTRO.finditer(text):
@@ -230,12 +271,27 @@ def _events(text: str) -> list[tuple[int, str, object]]:
         named = _NAMED_KIND.search(what.lower())
         kind = "innstilling" if re.search(r"(?i)innstilling|tilråding", what) else (_kind(named.group(1)) if named else "forslag")
         add(m.start(), m.end(), "proposal", _Proposal(kind, what.lower(), None, None, m.end()))
-    for m in ALTERNATIVE.finditer(text):
+    for m in _finditer(ALTERNATIVE, text, _spans(lowered, _trigger("opp mot", "alternativ"))):
         add(m.start(), m.end(), "alternative", None)
     for m in NUMBERED.finditer(text):
         add(m.start(), m.end(), "number", int(m["n"]))
     found.sort(key=lambda f: (f[0], f[1]))
     return [(start, kind, payload) for start, _, kind, payload in found]
+
+
+_SENTENCE_START = re.compile(r"[\n:;]|\.(?!\d)")
+
+
+def _sentence_before(text: str, position: int, limit: int = 200) -> str:
+    """The words before ``position`` back to the start of their sentence (a decimal point is no end)."""
+    window = text[max(0, position - limit):position]
+    ends = [m.end() for m in _SENTENCE_START.finditer(window)]
+    return window[ends[-1]:] if ends else window
+
+
+def _what(text: str, m: re.Match[str]) -> str:
+    written = m.groupdict().get("what") or m.groupdict().get("what2") or ""
+    return written or _sentence_before(text, m.start())
 
 
 def _voters_end(text: str, start: int, limit: int) -> int:
@@ -248,7 +304,7 @@ def _voters_end(text: str, start: int, limit: int) -> int:
     return min(candidates)
 
 
-_VOTER = re.compile(r"(?P<name>[^,():\n]+?)\s*\((?P<party>[^)\n]{1,20})\)")
+_VOTER = re.compile(r"(?P<name>[^,():\n]+)\((?P<party>[^)\n]{1,20})\)")
 
 
 def _written_voters(segment: str) -> list[WrittenVoter]:
@@ -271,8 +327,12 @@ def _party_list(written: str | None) -> tuple[str, ...]:
     return tuple(p.strip(" .") for p in re.split(r"[,+/]| og ", written) if p.strip(" ."))
 
 
+_AUXILIARIES = re.compile(r"(?i)(?:\s+(?:ble|vart|blei|er|var|enstemmig|einstemmig|samrøystes|ikke|ikkje|med))+$")
+
+
 def _clean_what(what: str) -> str:
     what = re.sub(r"(?i)^(?:ved|etter)\s+(?:votering|røysting|avstemning)\s*", "", " ".join(what.split())).strip(" ,:;-")
+    what = _AUXILIARIES.sub("", what).strip(" ,:;-")
     sentence = re.split(r"(?<=[.!?])\s+", what)
     return sentence[-1].lower() if sentence else ""
 
