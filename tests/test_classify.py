@@ -20,14 +20,14 @@ CASES = {
     "digitrofi_helseteknologi_frokostmote_oppdragsbrev_2024": ("presentation", "2024-09-27", 2024),
 }
 REAL_CASES = {
-    "no_aukra_valprotokoll-fylkestingsvalet_2019_nynorsk.pdf": ("protocol", 2019),
-    "no_eigersund_stemmestyrets-motebok-egersund_2019.pdf": ("protocol", 2019),
+    "no_aukra_valprotokoll-fylkestingsvalet_2019_nynorsk.pdf": ("election_protocol", 2019),
+    "no_eigersund_stemmestyrets-motebok-egersund_2019.pdf": ("election_protocol", 2019),
     "no_kmd-riksvalgstyret_brev_2017-09-05.pdf": ("letter", 2017),
-    "no_lillestrom_valgstyrets-motebok-kommunestyrevalget_2019.pdf": ("protocol", 2019),
+    "no_lillestrom_valgstyrets-motebok-kommunestyrevalget_2019.pdf": ("election_protocol", 2019),
     "no_nord-odal_brev_2021-09-29.pdf": ("letter", 2021),
-    "no_nord-odal_valgprotokoll-stortingsvalget_2021.pdf": ("protocol", 2021),
-    "no_sande-mr_valprotokoll-kommunestyrevalet_2019_scan-ocr.pdf": ("protocol", 2019),
-    "no_senja_partifordeling-pr-krets_2019.pdf": ("other", 2019),
+    "no_nord-odal_valgprotokoll-stortingsvalget_2021.pdf": ("election_protocol", 2021),
+    "no_sande-mr_valprotokoll-kommunestyrevalet_2019_scan-ocr.pdf": ("election_protocol", 2019),
+    "no_senja_partifordeling-pr-krets_2019.pdf": ("election_protocol", 2019),  # an election system report
 }
 
 

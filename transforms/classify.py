@@ -12,7 +12,7 @@ from kommune_etl.models import Classification, DocType, Page
 
 # (type, pattern, weight). Weights are doubled for hits in the title/first lines.
 _RULES: tuple[tuple[DocType, str, float], ...] = (
-    (DocType.PROTOCOL, r"møteprotokoll|møtebok|valprotokoll|valgprotokoll|\bprotokoll\b|\breferat\b", 3.0),
+    (DocType.PROTOCOL, r"møteprotokoll|møtebok|\bprotokoll\b|\breferat\b", 3.0),
     (DocType.PROTOCOL, r"^\s*(?:til stede|møtt|forfall|møtested|mødested|møtedato|mødedato|møteleder)\b", 1.5),
     (DocType.PROTOCOL, r"\b(?:stemmestyre|valgstyre|valstyre|kommunestyre|formannskap|utvalg)\w*\b", 0.5),
     (DocType.GRANT_LETTER, r"tilskuddsbrev|oppdragsbrev|tildelingsbrev|innvilger tilskudd|tilsagn om tilskudd", 4.0),
@@ -22,7 +22,13 @@ _RULES: tuple[tuple[DocType, str, float], ...] = (
     (DocType.CASE_DOCUMENT, r"forslag til vedtak|innstilling\s*:|rådmannens innstilling|kommunedirektørens innstilling", 1.0),
     (DocType.LETTER, r"\b(?:deres ref|vår ref|vår referanse|deres referanse)\b", 2.0),
     (DocType.LETTER, r"med vennlig hilsen|med venleg helsing|\bhilsen\b|orientering til", 1.5),
-    (DocType.OTHER, r"kretsrapport|partifordeling|valgresultat|statistikk", 4.0),
+    (DocType.OTHER, r"statistikk", 4.0),
+    # the national election system prints every protocol and report with these words in its first lines
+    # (anchored there: a letter about an election mentions the valgstyre in its body)
+    (DocType.ELECTION_PROTOCOL, r"\A(?:[^\n]*\n){0,4}?[ \t]*(?:valgprotokoll|valprotokoll|møtebok\s+for\s+(?:fylkes)?val(?:g)?styre|"
+                                r"(?:fylkes)?val(?:g)?styrets\s+møtebok|stemmestyrets\s+møtebok|kommunestyre-\s+og\s+fylkestingsvalget|"
+                                r"(?:kommunestyre|fylkestings|storting|sameting)s?val(?:g)?et\s+\d{4}|(?:ny\s+)?kandidatrangering|"
+                                r"kretsrapport|valgdeltakelse|valdeltaking|partifordeling|valgresultat|val(?:g)?te\s+representant)", 5.0),
     # a decision record opens with the line that names the body, the case and the meeting
     (DocType.DECISION_RECORD, r"\A\s*[^\n]{3,120}?\s(?:behandling|handsaming)\s+av\s+sak\s+\d{1,4}/\d{4}\s+i\s+møte", 6.0),
     (DocType.DECISION_RECORD, r"^\s*saksprotokoll\b", 4.0),

@@ -65,11 +65,36 @@ def _document_date(pages: tuple[Page, ...]) -> date | None:
             dates = find_dates(window)
             if dates and dates[0].start < 40:
                 return dates[0].value
+    stamp = _print_stamp(pages)
+    if stamp:
+        return stamp
     if pages:
         top = find_dates(pages[0].text[:_TOP_OF_PAGE_CHARS])
         if top:
             return top[0].value
     return None
+
+
+_STAMP = re.compile(r"(?m)^[ \t]*(?P<day>\d{2})\.(?P<month>\d{2})\.(?P<year>\d{4})[ \t]+\d{2}:\d{2}(?::\d{2})?\b")
+
+
+def _print_stamp(pages: tuple[Page, ...]) -> date | None:
+    """The date a system printed in its page footers (`10.09.2019 17:56:07 Valprotokoll … Side 2`): the same
+    date and time on most pages is when the document was made, whatever dates its text speaks of."""
+    seen: dict[str, int] = {}
+    for page in pages[:50]:
+        for m in {m.group(0).strip(): m for m in _STAMP.finditer(page.text)}.values():
+            seen[m.group(0).strip()] = seen.get(m.group(0).strip(), 0) + 1
+    if not seen:
+        return None
+    stamp, count = max(seen.items(), key=lambda kv: kv[1])
+    if count < min(2, len(pages)):
+        return None
+    m = _STAMP.match(stamp)
+    try:
+        return date(int(m["year"]), int(m["month"]), int(m["day"]))
+    except ValueError:
+        return None
 
 
 def _latest_dated_year(pages: tuple[Page, ...]) -> int | None:

@@ -16,6 +16,11 @@ from transforms.normalise.amounts import SPACES, AmountMatch, parse_number
 
 _MONEY_HEADER = re.compile(r"\b(?:fordeling|søknadssum|tilskudd|tildel\w*|beløp|kroner|kr\b|budsjett|bevilg\w*|"
                            r"innvilget|omsøkt|sum\b|til fordeling|nok\b)", re.IGNORECASE)
+#: Headers that name counted things (votes, ballots, voters, seats, people) head count tables, never money ones,
+#: even when they also say `sum` (`Sum mottatte forhåndsstemmegivninger`).
+_COUNT_HEADER = re.compile(r"\b(?:\w*stemm(?:er|e|ene|egiv\w*|esed\w*|eberettig\w*|erett\w*)|\w*røyst\w*|antall|tal\b|kryss\w*|"
+                           r"manntal\w*|velger\w*|veljar\w*|mandat\w*|represent\w*|seter|sete\b|kandidat\w*|oppmøte\w*|"
+                           r"deltak\w*|prosent|innbygger\w*|elever|ansatte|årsverk|personer|deltakere)", re.IGNORECASE)
 _SPACE_CLASS = f"[{SPACES}]"
 _MARKUP = re.compile(r"</?(?:b|i|strong|em|sup)>", re.IGNORECASE)
 _GROUPED = re.compile(rf"\(?(?<![\d,.])\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?![\d])\)?")
@@ -133,9 +138,10 @@ def money_table_rows(text: str) -> list[TableRow]:
 
 
 def _is_header(plain: str) -> bool:
-    """Short, speaks of money, holds no amounts, and does not read like the end of a sentence."""
+    """Short, speaks of money and not of counted things, holds no amounts, and does not read like the end of a sentence."""
     return (len(plain) <= _MAX_HEADER and bool(_MONEY_HEADER.search(plain)) and not _GROUPED.search(plain)
-            and not _HEADER_END.search(plain) and len(plain.split()) <= 12)
+            and not _HEADER_END.search(plain) and len(plain.split()) <= 12 and not _COUNT_HEADER.search(plain)
+            and not _TOTAL_LABEL.match(plain))  # a lone `Sum` is a total row's label, not a header
 
 
 def _row(line: str, offset: int) -> TableRow:

@@ -1,0 +1,71 @@
+"""Election protocols as documents: their type, their date (the print stamp in every page footer), and no
+money read from their count tables (issue 17, points 1 and 2)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from kommune_etl.models import Page
+from transforms.classify import classify
+from transforms.metadata import extract_metadata
+from transforms.tables import money_tables
+
+ELECTIONS = SHARED / "corpus" / "elections"
+
+
+@cache
+def _pages(path: Path):
+    from extractors.readers.pdf import read_pdf
+
+    return read_pdf(path.read_bytes()).pages
+
+
+def _text_pdfs() -> list[Path]:
+    return [p for p in sorted(ELECTIONS.glob("*.pdf")) if any(page.text.strip() for page in _pages(p))]
+
+
+def test_count_table_headers_are_not_money():
+    text = ("Sum mottatte forhåndsstemmegivninger\tGodkjente\tForkastede\n"
+            "Innenriks\t1 234\t12\nUtenriks\t2 345\t3\n")
+    assert money_tables(text) == []
+    text = "Sum\nGjerdsvika\t163\nGursken\t1 022\nSandsøy\t1 106\n"   # a lone `Sum` heads no table
+    assert money_tables(text) == []
+    assert money_tables("Kommune\tTilskudd 2023\nHalden\t1 200 000\nMoss\t2 500 000\n")  # money still is
+
+
+def test_print_stamp_in_the_footers_is_the_document_date():
+    pages = (Page(1, "Valprotokoll for valstyret i\nAukra kommune\nValet vart halde 9. september 2019\n"
+                     "10.09.2019 17:56:07 Valprotokoll for valstyret Side 1"),
+             Page(2, "Parti Tal\nSum 21\n10.09.2019 17:56:07 Valprotokoll for valstyret Side 2"))
+    assert extract_metadata(pages).document_date == date(2019, 9, 10)
+    assert classify(pages).doc_type.value == "election_protocol"
+
+
+def test_a_letter_about_an_election_stays_a_letter():
+    page = Page(1, "Spørsmål til Riksvalgstyret om opptelling\nVi viser til henvendelse til valgstyret og fylkesvalgstyret.\n"
+                   "Med vennlig hilsen\nKommunal- og moderniseringsdepartementet")
+    assert classify((page,)).doc_type.value != "election_protocol"
+
+
+@pytest.mark.slow
+def test_every_text_election_protocol_is_typed_dated_and_moneyless():
+    from transforms.nlp.pipeline import extract_entities
+    from transforms.structures.grants import extract_grants
+
+    typed = dated = 0
+    amounts, grants, pdfs = [], [], _text_pdfs()
+    for path in pdfs:
+        pages = _pages(path)
+        meta = extract_metadata(pages)
+        typed += classify(pages).doc_type.value == "election_protocol"
+        dated += meta.document_date is not None
+        amounts += [(path.name, e.text) for e in extract_entities(pages, meta.reference_date()) if e.label == "AMOUNT"]
+        grants += [path.name for _ in extract_grants(pages, meta.reference_date())[0]]
+    # one text layer (Harstad) is enciphered glyph codes (`9DOJSURWRNROO` = `Valgprotokoll` shifted by 3): OCR's job
+    assert len(pdfs) >= 90 and typed >= len(pdfs) - 1 and dated >= len(pdfs) - 1
+    assert amounts == [] and grants == []
