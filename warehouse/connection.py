@@ -32,7 +32,29 @@ def open_warehouse(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyCon
             raise FileNotFoundError(f"no warehouse at {db_path}; run `kommune-etl ingest` first or pass --db")
         return duckdb.connect(str(db_path), read_only=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    if not db_path.exists():
+        _create(db_path)
     con = duckdb.connect(str(db_path))
-    migrate(con)
-    refresh_reference_tables(con)
+    changed = bool(migrate(con)) | bool(refresh_reference_tables(con))
+    if changed:
+        # Schema changes must not live only in the WAL: DuckDB 1.5.5 cannot replay `COMMENT ON COLUMN` of a
+        # table with a nextval() default (duckdb/duckdb#19712), so a crash before the next checkpoint
+        # would leave a file that never opens again.
+        con.execute("CHECKPOINT")
     return con
+
+
+def _create(db_path: Path) -> None:
+    """Build a new warehouse beside its final name and move it into place once it is migrated and checkpointed,
+    so a crash during creation leaves no half-made file under the warehouse's name (the next run starts over)."""
+    creating = db_path.with_name(db_path.name + ".creating")
+    for leftover in (creating, creating.with_name(creating.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = duckdb.connect(str(creating))
+    try:
+        migrate(con)
+        refresh_reference_tables(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(creating, db_path)
