@@ -222,6 +222,10 @@ def _print_summary(summary, db: Path) -> None:
           f"(run {summary.run_id}, warehouse {db})")
     for result in summary.rejected:
         print(f"  quarantined [{result.error.code}] {result.error.message}", file=sys.stderr)
+    if summary.skipped:
+        print(f"skipped {len(summary.skipped)} path(s) that are not documents to read:", file=sys.stderr)
+        for path, reason in summary.skipped:
+            print(f"  skipped {path}: {reason}", file=sys.stderr)
     if summary.data_docs:
         print(f"quality: `kommune-etl quality --db {db}`; GX Data Docs: {summary.data_docs}")
 

@@ -7,6 +7,8 @@ document at a time, and never lets one document end the run.
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from pathlib import Path
 from extractors.ocr import OcrSettings, ocr_document
 from extractors.sandbox import Limits, read_isolated
 from extractors.sniff import PDF, sniff_media_type
-from extractors.sources.folder import list_files
+from extractors.sources.folder import list_inbox, printable
 from kommune_etl import __version__
 from kommune_etl.models import DocumentError, DocumentResult, RawDocument, ReadError, ReasonCode, Status
 from transforms.classify import classify
@@ -38,6 +40,8 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
     media_type = raw.media_type or sniff_media_type(raw.content, raw.source)
     base = dict(sha256=raw.sha256, source=raw.source, byte_size=len(raw.content), media_type=media_type)
     try:
+        if not raw.content:
+            raise ReadError(ReasonCode.EMPTY, "the file is empty (0 bytes)")
         extracted = read_isolated(raw.content, media_type, limits, pdf_backend)
         if media_type == PDF:
             extracted = ocr_document(raw.content, extracted, ocr)
@@ -90,7 +94,17 @@ def _mask_personal_data(extracted, mask_pii: bool):
 
 
 def read_raw(path: Path) -> RawDocument:
-    return RawDocument(content=Path(path).read_bytes(), source=str(Path(path).resolve()))
+    """The file's bytes, never through a symbolic link or from anything but a regular file (the inbox is the
+    boundary, also when a link is swapped in after listing); the source is its path as printable text."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(f"{printable(path)}: not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            content = handle.read()
+    finally:
+        os.close(fd)
+    return RawDocument(content=content, source=printable(Path(path).resolve()))
 
 
 @dataclass
@@ -103,6 +117,7 @@ class IngestSummary:
     seconds: float = 0.0
     run_id: int | None = None
     rejected: list[DocumentResult] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): never read, e.g. a symlink
     alerted: list[str] = field(default_factory=list)  # channels that delivered this run's alert
     data_docs: str | None = None  # GX Data Docs index of this warehouse
 
@@ -170,9 +185,11 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
                  ocr: OcrSettings | None = None, check_quality: bool = True, alerts=None,
                  mask_pii: bool = True) -> IngestSummary:
     """Ingest files and folders into the warehouse at ``db_path``; report each document's outcome."""
-    files = list_files(paths)
+    listing = list_inbox(paths)
+    files = listing.files
     ocr = ocr or ocr_settings_for(db_path)
     with warehouse_run(db_path, command, check_quality, alerts) as run:
+        run.summary.skipped.extend(listing.skipped)
         for start in range(0, len(files), VALIDATION_BATCH):
             batch = files[start:start + VALIDATION_BATCH]
             for path, outcome in _ingest_batch(run, batch, limits, ocr, check_quality, mask_pii):
@@ -280,16 +297,32 @@ def _ingest_batch(run: WarehouseRun, paths: list[Path], limits: Limits, ocr: Ocr
                   mask_pii: bool):
     """Archive and process each document, validate the batch together, then load one by one."""
     pending = []
+    copies: dict[str, list[RawDocument]] = {}  # the same bytes at a second path in this batch: one document
     for path in paths:
-        raw = read_raw(path)
+        try:
+            raw = read_raw(path)
+        except OSError as exc:  # vanished, unreadable, or swapped for a link after listing: skip, say why, go on
+            reason = f"not read: {exc.strerror or type(exc).__name__}" if isinstance(exc, OSError) else str(exc)
+            run.summary.skipped.append((printable(path), reason))
+            yield path, "skipped"
+            continue
+        if raw.sha256 in copies:
+            copies[raw.sha256].append(raw)
+            continue
         state, change = _prepare(run, raw)
         if change is Change.UNCHANGED:
             yield path, change.value
             continue
+        copies[raw.sha256] = []
         pending.append((path, state, change, process_document(raw, limits, ocr=ocr, mask_pii=mask_pii)))
     checked = validate_batch([p[3] for p in pending], check_quality, quality_root(run.con))
     for (path, state, change, _), (result, validation) in zip(pending, checked):
         yield path, _load_one(run, result, validation, state, change)
+    for sha256, raws in copies.items():
+        for raw in raws:
+            record_source_version(run.con, raw.source, sha256, source_state(run.con, raw.source, sha256))
+            run.summary.unchanged += 1
+            yield Path(raw.source), "copy"
 
 
 def _load_one(run: WarehouseRun, result: DocumentResult, validation, state, change: Change) -> str:

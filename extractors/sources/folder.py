@@ -1,22 +1,92 @@
-"""A local or NFS folder (an inbox): every regular file below the given paths, in a stable order."""
+"""A local or NFS folder (an inbox): every regular file below the given paths, in a stable order.
+
+The inbox is the boundary: a symbolic link (to a host file or a folder elsewhere), a device, a pipe or a
+socket is never followed or read, and neither are hidden files or a folder's own bookkeeping (manifests,
+metadata spreadsheets). Each is skipped with a reason the run reports.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+#: A folder's own bookkeeping next to the documents: listings, checksums and metadata sheets, not records.
+_BOOKKEEPING = re.compile(r"(?i)^(?:manifest|index|sha256sums?|md5sums?|checksums?|metadata|filelist|files)"
+                          r"(?:[._-][\w.-]*)?\.(?:tsv|csv|txt|json|xlsx?|ods|md5|sha256)$|\.(?:tsv|csv|xlsx?|ods|json)$")
+
+
+@dataclass
+class Listing:
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path as printable text, reason)
+
+
+def printable(path: Path | str) -> str:
+    """A path as text that any database or terminal accepts: undecodable bytes in a file name become `\\xNN`."""
+    return os.fsencode(str(path)).decode("utf-8", errors="backslashreplace")
+
+
+def _skip_reason(path: Path, info: os.stat_result) -> str | None:
+    if stat.S_ISLNK(info.st_mode):
+        return "symbolic link (not followed: the inbox is the boundary)"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (device, pipe or socket)"
+    if _BOOKKEEPING.search(path.name):
+        return "folder bookkeeping (manifest, checksums or a metadata sheet), not a record"
+    return None
+
+
+def list_inbox(paths: Iterable[Path]) -> Listing:
+    """Regular files named directly or below named folders (sorted, de-duplicated); everything else skipped."""
+    listing = Listing()
+    found: dict[Path, None] = {}
+    for path in map(Path, paths):
+        try:
+            info = path.lstat()
+        except OSError:
+            raise FileNotFoundError(f"{printable(path)}: no such file or folder") from None
+        if stat.S_ISDIR(info.st_mode):
+            for child in _walk(path, listing):
+                found[child] = None
+            continue
+        reason = _skip_reason(path, info) if not stat.S_ISREG(info.st_mode) else None
+        if reason:
+            listing.skipped.append((printable(path), reason))
+        else:
+            found[path.absolute()] = None  # named by the user: taken as it is
+    listing.files = list(found)
+    return listing
+
+
+def _walk(folder: Path, listing: Listing):
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        root_path = Path(root)
+        for name in sorted(dirs):
+            if name.startswith(".") or (root_path / name).is_symlink():
+                if (root_path / name).is_symlink():
+                    listing.skipped.append((printable(root_path / name), "symbolic link (not followed: the inbox is the boundary)"))
+                dirs.remove(name)
+        dirs.sort()
+        for name in sorted(files):
+            child = root_path / name
+            if name.startswith("."):
+                continue  # hidden files (editor swap files, .DS_Store) are not records and not worth a line
+            try:
+                info = child.lstat()
+            except OSError:
+                listing.skipped.append((printable(child), "vanished while listing"))
+                continue
+            reason = _skip_reason(child, info)
+            if reason:
+                listing.skipped.append((printable(child), reason))
+            else:
+                yield child.absolute()
 
 
 def list_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, and every non-hidden file below named folders (sorted, de-duplicated)."""
-    found: dict[Path, None] = {}
-    for path in map(Path, paths):
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    found[child.resolve()] = None
-        elif path.is_file():
-            found[path.resolve()] = None
-        else:
-            raise FileNotFoundError(f"{path}: no such file or folder")
-    return list(found)
-
+    """The files :func:`list_inbox` would read."""
+    return list_inbox(paths).files
