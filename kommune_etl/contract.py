@@ -59,6 +59,32 @@ def structures_json(structures: Structures | None) -> dict[str, Any]:
         "table_totals": [asdict(t) for t in structures.table_totals],
         "letter": _letter_json(structures.letter) if structures.letter else None,
         "report": asdict(structures.report) if structures.report else None,
+        "election": election_json(structures.elections[0], structures.election_areas[0]) if structures.elections else None,
+        "elections": [election_json(p, a) for p, a in zip(structures.elections, structures.election_areas)],
+    }
+
+
+def election_json(protocol, area) -> dict[str, Any]:
+    """An election protocol's contents (issue 17's contract): numbers as integers, a printed dash as null."""
+    return {
+        "election": protocol.election, "year": protocol.year, "kind": protocol.kind, "language": protocol.language,
+        "printed_at": protocol.document_date,
+        "area": {"municipality": area.municipality, "county": area.county,
+                 "municipality_code": area.municipality_code, "county_code": area.county_code,
+                 "municipality_code_elected": area.municipality_code_elected,
+                 "county_code_elected": area.county_code_elected} if area else None,
+        "district": protocol.district,
+        "board": [{"name": name, "role": role} for name, role in protocol.board],
+        "key_figures": asdict(protocol.key_figures),
+        "counts": [asdict(c) for c in protocol.counts],
+        "rejections": [asdict(r) for r in protocol.rejections],
+        "seats": [asdict(s) for s in protocol.seats],
+        "council_size": protocol.council_size,
+        "elected": [asdict(e) for e in protocol.elected],
+        "remarks": [asdict(r) for r in protocol.remarks],
+        "confidence": dict(protocol.confidence),
+        "source": protocol.source,
+        "issues": list(protocol.issues),
     }
 
 

@@ -100,3 +100,16 @@ def meeting_frame(r: DocumentResult) -> pd.DataFrame:
     if meeting is None:
         return pd.DataFrame([], columns=["text", "template"])
     return pd.DataFrame([{"text": f"protocol layout {meeting.template}", "template": meeting.template}])
+
+
+def election_frame(r: DocumentResult) -> pd.DataFrame:
+    """One row per reconciliation problem of an election protocol (party sums, seats, approved + rejected,
+    large preliminary/final deviations), and one clean row per protocol without any."""
+    elections = getattr(r.structures, "elections", ()) or ()
+    rows = []
+    for protocol in elections:
+        where = f"{protocol.election} {protocol.year} {protocol.area_name or ''}".strip()
+        rows += [{"text": f"{where}: {issue}", "reconciliation_issues": 1} for issue in protocol.issues]
+        if not protocol.issues:
+            rows.append({"text": where, "reconciliation_issues": 0})
+    return pd.DataFrame(rows, columns=["text", "reconciliation_issues"])

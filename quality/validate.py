@@ -18,7 +18,7 @@ from quality.suites import ERROR, QualitySettings, suite_specs
 
 FRAMES = {"documents": frames.document_frame, "entities": frames.entity_frame, "items": frames.item_frame,
           "grants": frames.grant_frame, "totals": frames.total_frame, "votes": frames.vote_frame,
-          "meetings": frames.meeting_frame}
+          "meetings": frames.meeting_frame, "elections": frames.election_frame}
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def test_report_renders_in_headless_chromium(sample_warehouse, tmp_path):
         "Votes per body and outcome": 2,                         # Oppvekstutvalget: adopted and rejected
     }
     assert all(c["width"] > 300 for c in charts)
-    assert summary["sections"] == 7 and summary["external"] == 0   # nothing to fetch: self-contained
+    assert summary["sections"] == 8 and summary["external"] == 0   # nothing to fetch: self-contained
     text = summary["text"]
     assert "Kristiansand (4204)" in text and "Felles innføringsløp" in text
     assert "2 856 532" in text and "4 734 462" in text and "31, 32, 33" in text   # Viken 2023 and 2024

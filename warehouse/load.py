@@ -64,7 +64,8 @@ def record_source_version(con: duckdb.DuckDBPyConnection, source: str, sha256: s
 #: Every table holding rows of one document, cleared when a document is re-processed.
 DOCUMENT_TABLES = ("pages", "quality_issues", "entities", "meetings", "meeting_attendance", "agenda_items", "proposals",
                    "votes", "vote_positions", "letters", "grant_allocations", "table_totals", "reports", "report_sections",
-                   "documents")
+                   "elections", "election_counts", "election_rejections", "election_seats", "election_elected",
+                   "election_board", "election_remarks", "documents")
 
 
 def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state: SourceState,

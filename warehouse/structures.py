@@ -17,6 +17,8 @@ ATTENDANCE_COLUMNS = ("sha256", "person", "party_as_written", "party", "role", "
 
 
 def insert_structures(con: duckdb.DuckDBPyConnection, sha256: str, s: Structures) -> None:
+    for part, (protocol, area) in enumerate(zip(s.elections, s.election_areas), start=1):
+        _election(con, sha256, part, protocol, area)
     if s.meeting:
         _meeting(con, sha256, s.meeting)
     if s.letter:
@@ -95,3 +97,31 @@ def _position_rows(sha256: str, case: str, position: int, v: Vote, attendees: di
             seen.add((name, side))
             rows.append((sha256, case, position, name, as_written, attendees.get(name) or party, side, name in attendees))
     return rows
+
+
+ELECTION_COLUMNS = ("sha256", "part", "election", "election_year", "kind", "language", "printed_at", "municipality", "county",
+                    "district", "municipality_code", "county_code", "municipality_code_elected", "county_code_elected",
+                    "council_size", "eligible_voters", "marked_in_register", "turnout_percent", "advance_votings_approved",
+                    "election_day_votings_approved", "votings_rejected", "ballots_approved", "ballots_rejected",
+                    "text_source", "issues")
+
+
+def _election(con: duckdb.DuckDBPyConnection, sha256: str, part: int, p, area) -> None:
+    k = p.key_figures
+    insert_rows(con, "elections", ELECTION_COLUMNS, [(
+        sha256, part, p.election, p.year, p.kind, p.language, p.document_date, area.municipality, area.county, p.district,
+        area.municipality_code, area.county_code, area.municipality_code_elected, area.county_code_elected, p.council_size,
+        k.eligible_voters, k.marked_in_register, k.turnout_percent, k.advance_votings_approved,
+        k.election_day_votings_approved, k.votings_rejected, k.ballots_approved, k.ballots_rejected, p.source,
+        list(p.issues))])
+    insert_rows(con, "election_counts", ("sha256", "part", "table_code", "party", "party_code", "preliminary", "final", "deviation"),
+                [(sha256, part, c.table, c.party, c.party_code, c.preliminary, c.final, c.deviation) for c in p.counts])
+    insert_rows(con, "election_rejections", ("sha256", "part", "table_code", "reason", "domestic", "abroad"),
+                [(sha256, part, r.table, r.reason, r.domestic, r.abroad) for r in p.rejections])
+    insert_rows(con, "election_seats", ("sha256", "part", "party", "party_code", "seats"),
+                [(sha256, part, x.party, x.party_code, x.seats) for x in p.seats])
+    insert_rows(con, "election_elected", ("sha256", "part", "party", "party_code", "rank", "name", "birth_year", "role",
+                                          "personal_votes"),
+                [(sha256, part, e.party, e.party_code, e.rank, e.name, e.birth_year, e.role, e.personal_votes) for e in p.elected])
+    insert_rows(con, "election_board", ("sha256", "part", "name", "role"), [(sha256, part, n, r) for n, r in p.board])
+    insert_rows(con, "election_remarks", ("sha256", "part", "table_code", "text"), [(sha256, part, r.table, r.text) for r in p.remarks])

@@ -28,6 +28,8 @@ class ReportData:
     votes_by_body: dict[str, list[int]] = field(default_factory=dict)  # outcome -> votes per body
     votes: list[tuple] = field(default_factory=list)         # counted votes, newest first
     party_positions: list[tuple] = field(default_factory=list)  # party, for, against, on the winning side, roll calls
+    turnout: list[tuple] = field(default_factory=list)       # area (code), election year, turnout %, eligible, reconciled
+    deviations: list[tuple] = field(default_factory=list)    # largest preliminary/final differences
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
@@ -62,7 +64,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection, db_path: str, generated_at:
         values = grant_years.setdefault(str(year), [0.0] * len(regions))
         values[regions.index((code, name))] += float(amount)
 
-    top_municipalities = _rows(con, """SELECT coalesce(place_name, written_as) || ' (' || place_code || ')',
+    top_municipalities = _rows(con, """SELECT coalesce(place_name, written_as) || coalesce(' (' || place_code || ')', ''),
                                               count(*), count(DISTINCT sha256)
                                        FROM mart_place_mentions WHERE place_level = 'MUNICIPALITY'
                                        GROUP BY place_code, coalesce(place_name, written_as)
@@ -77,7 +79,19 @@ def read_report_data(con: duckdb.DuckDBPyConnection, db_path: str, generated_at:
     data = ReportData(generated_at, db_path, totals, by_type, months, per_month, undated, region_labels,
                       grant_years, grant_rows, top_municipalities, top_projects, quality_runs, quarantined)
     _read_politics(con, data)
+    _read_elections(con, data)
     return data
+
+
+def _read_elections(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
+    data.turnout = _rows(con, """SELECT coalesce(municipality, county) || coalesce(' (' || municipality_code || ')', ''),
+                                        election || ' ' || year, turnout_percent, eligible_voters,
+                                        CASE WHEN reconciled THEN 'yes' ELSE 'no' END
+                                 FROM mart_election_turnout WHERE turnout_percent IS NOT NULL
+                                 ORDER BY turnout_percent DESC LIMIT 40""")
+    data.deviations = _rows(con, """SELECT year, municipality, ballots, party, preliminary, final, deviation, deviation_percent
+                                    FROM mart_election_count_deviations WHERE abs_deviation > 0
+                                    ORDER BY abs_deviation DESC, municipality, party LIMIT 25""")
 
 
 def _read_politics(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:

@@ -111,6 +111,14 @@ def render_report(d: ReportData) -> str:
            'agree with the stated counts and the attendance list (mart_votes).</p>'
          + _table(["date", "body", "case", "voted on", "proposed by", "outcome", "count", "named voters", "reconciled"],
                   d.votes, {7}, empty="no votes")),
+        ("elections", "Elections: turnout and the counting control",
+         (bar_list("Turnout by municipality, %", [f"{r[0]} {r[1]}" for r in d.turnout], [r[2] for r in d.turnout])
+          if d.turnout else '<p class="muted">no election protocols yet</p>')
+         + '<h3>Largest differences between the preliminary and the final count</h3><p class="muted">Per party and '
+           'ballot kind (advance D1.4, election day D2.4): the control that catches counting errors '
+           '(mart_election_count_deviations).</p>'
+         + _table(["year", "municipality", "ballots", "party", "preliminary", "final", "difference", "%"], d.deviations,
+                  {4, 5, 6, 7}, empty="no differences between the counts")),
         ("quality", "Quality results over runs",
          (column_chart("Documents checked, with errors and with warnings, per run",
                        [f"run {r[0]}" for r in d.quality_runs],

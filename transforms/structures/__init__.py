@@ -21,6 +21,8 @@ MEETING_TYPES = (DocType.PROTOCOL, DocType.DECISION_RECORD)
 
 
 def extract_structures(pages: tuple[Page, ...], doc_type: DocType, reference_date: date) -> Structures:
+    if doc_type is DocType.ELECTION_PROTOCOL:
+        return _election_structures(pages, reference_date)
     text = "\n".join(p.text for p in pages)
     grants, totals = extract_grants(pages, reference_date)
     return Structures(
@@ -30,3 +32,12 @@ def extract_structures(pages: tuple[Page, ...], doc_type: DocType, reference_dat
         grants=grants,
         table_totals=totals,
     )
+
+
+def _election_structures(pages: tuple[Page, ...], reference_date: date) -> Structures:
+    """An election protocol holds counts, never money: no grant tables are read from it."""
+    from transforms.structures.election_area import election_area
+    from transforms.structures.elections import extract_elections
+
+    protocols = extract_elections(pages)
+    return Structures(elections=protocols, election_areas=tuple(election_area(p, reference_date) for p in protocols))

@@ -178,3 +178,8 @@ class Structures:
     report: Report | None = None
     grants: tuple[GrantAllocation, ...] = ()
     table_totals: tuple[TableTotal, ...] = field(default_factory=tuple)
+    # election_records.ElectionProtocol per protocol in the document (a bundle may hold the municipal and the county
+    # protocol), and aligned with them election_area.ElectionArea (official codes on the election day and for the
+    # elected body); kept untyped here: no import cycle
+    elections: tuple = ()
+    election_areas: tuple = ()
