@@ -351,6 +351,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     folders = args.docs or [args.gold_dir.parent / "corpus" / "samples", args.gold_dir.parent / "corpus" / "samples-pdf"]
     rows, failing = [], []
+    if (args.gold_dir / "PAIRS.tsv").exists():
+        return _evaluate_elections(args.gold_dir, args.docs or [args.gold_dir.parent], args.min)
     failing += _evaluate_meetings(args.gold_dir, folders, args.min)
     if args.reconcile:
         _print_reconciliation(args.reconcile)
@@ -367,6 +369,45 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         write_rows(["document", "label", "P", "R", "F1", "found", "expected", "missing", "extra"], rows, "table")
     if failing:
         print(f"below {args.min}: " + ", ".join(failing), file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def _evaluate_elections(keys_dir: Path, folders: list[Path], minimum: float) -> int:
+    """Score election protocols against keys in the third-party parser's format (`keys/PAIRS.tsv` pairs each
+    key with its PDF): every key figure and every per-party preliminary/final count."""
+    from kommune_etl.election_scoring import load_key, load_pairs, score, summarise
+    from kommune_etl.pipeline import process_document, read_raw
+
+    rows, scores, failing = [], [], []
+    for pdf_name, key_name in load_pairs(keys_dir):
+        path = next((folder / pdf_name for folder in folders if (folder / pdf_name).exists()), None)
+        if path is None:
+            print(f"kommune-etl evaluate: {pdf_name} (key {key_name}) is in none of {', '.join(map(str, folders))}",
+                  file=sys.stderr)
+            continue
+        result = process_document(read_raw(path))
+        protocols = result.structures.elections if result.structures else ()
+        if not protocols:
+            rows.append((pdf_name, result.doc_type.value, "-", "0/?", "no election protocol read", ""))
+            failing.append(pdf_name)
+            continue
+        s = score(protocols[0], load_key(keys_dir / key_name), pdf_name)
+        scores.append(s)
+        groups = s.by_group()
+        rows.append((pdf_name, result.doc_type.value, f"{groups.get('key_figures', (0, 0))[0]}/{groups.get('key_figures', (0, 0))[1]}",
+                     f"{s.hits}/{len(s.fields)}", "; ".join(f"{f.field}: key {f.expected}, read {f.got}" for f in s.misses[:3]),
+                     str(len(s.key_faults))))
+        if s.share < minimum:
+            failing.append(pdf_name)
+    write_rows(["protocol", "type", "key figures", "all fields", "misses", "key faults"], rows, "table")
+    for s in scores:
+        for fault in s.key_faults:
+            print(f"key fault (not scored) {s.key}: {str(fault)[:200]}")
+    total = summarise(scores).get("all", {"hits": 0, "fields": 0, "share": 1.0})
+    print(f"all keys: {total['hits']}/{total['fields']} fields exact ({100 * total['share']:.1f} %)")
+    if failing:
+        print(f"below {minimum}: " + ", ".join(failing), file=sys.stderr)
         return EXIT_REJECTED
     return EXIT_OK
 
