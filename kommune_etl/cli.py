@@ -253,19 +253,43 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: What user SQL may be: reading. Writing files (COPY, EXPORT), other databases (ATTACH), extensions (INSTALL,
+#: LOAD) and settings (SET, RESET) are refused, and the host's files are out of reach (external access off).
+_READ_STATEMENTS = ("SELECT", "EXPLAIN")
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
     con = _reader(args)
     try:
+        kinds = [statement.type.name for statement in con.extract_statements(args.sql)]
+        refused = [kind for kind in kinds if kind not in _READ_STATEMENTS]
+        if refused:
+            print(f"kommune-etl query: only reading is allowed (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN); "
+                  f"refused: {', '.join(dict.fromkeys(refused))}. To write files use `kommune-etl export`.", file=sys.stderr)
+            return EXIT_USAGE
+        _lock_down(con)
         cursor = con.execute(args.sql)
     except duckdb.Error as exc:
-        print(f"kommune-etl query: {exc}", file=sys.stderr)
+        print(f"kommune-etl query: {str(exc).splitlines()[0]}", file=sys.stderr)
         return EXIT_REJECTED
     columns = [d[0] for d in cursor.description or []]
     rows = cursor.fetchall()
     write_rows(columns, rows, args.format)
     return EXIT_OK
+
+
+def _lock_down(con) -> None:
+    """No file, URL or other database from user SQL, and no way to switch that back on."""
+    from warehouse.extensions import ExtensionUnavailable, load_extension
+
+    try:
+        load_extension(con, "fts")  # the search index's macros need it: loaded before the door closes
+    except ExtensionUnavailable:
+        pass
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
 
 
 def write_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:
