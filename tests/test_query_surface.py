@@ -43,3 +43,18 @@ def test_reading_still_works(sample_warehouse):
     result = _query(sample_warehouse, "SELECT count(*) AS n FROM documents")
     assert result.returncode == 0 and result.stdout.splitlines() == ["n", "5"]
     assert _query(sample_warehouse, "SELECT count(*) FROM search_pages").returncode == 0
+
+
+def test_csv_exports_neutralise_formulas(tmp_path):
+    import duckdb
+
+    from warehouse.marts import export_marts
+
+    con = duckdb.connect()
+    con.execute("""CREATE VIEW mart_titles AS SELECT * FROM (VALUES
+                   (2024, '=HYPERLINK("http://evil")', 3), (2024, '@SUM(A1)', -2), (2024, 'Referatsaker', 5)) t(year, title, n)""")
+    export_marts(con, tmp_path, "csv")
+    lines = next((tmp_path / "mart_titles").rglob("*.csv")).read_text(encoding="utf-8").splitlines()
+    assert lines == ["title,n", '"\'=HYPERLINK(""http://evil"")",3', "'@SUM(A1),-2", "Referatsaker,5"]
+    export_marts(con, tmp_path / "pq", "parquet")   # Parquet keeps the values as they are
+    assert con.execute(f"SELECT title FROM '{tmp_path}/pq/mart_titles/*/*.parquet' ORDER BY n LIMIT 1").fetchone() == ("@SUM(A1)",)

@@ -45,12 +45,30 @@ def export_marts(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str = "parq
         target.mkdir(parents=True, exist_ok=True)
         if rows:
             options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true"
-            con.execute(f"COPY (SELECT * FROM {mart}) TO '{_sql_path(target)}'"
+            select = "*" if fmt == "parquet" else _csv_safe_columns(con, mart)
+            con.execute(f"COPY (SELECT {select} FROM {mart}) TO '{_sql_path(target)}'"
                         f" ({options}, PARTITION_BY (year), OVERWRITE true)")
         exported.append(ExportedMart(mart, rows, years, str(target)))
     manifest = {"format": fmt, "partitioned_by": "year", "marts": [asdict(e) for e in exported]}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return exported
+
+
+#: A cell a spreadsheet would run as a formula starts with one of these (OWASP, CSV injection).
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def _csv_safe_columns(con: duckdb.DuckDBPyConnection, mart: str) -> str:
+    """Text cells that would start a formula get a leading apostrophe in CSV exports; Parquet keeps them as they are."""
+    parts = []
+    for name, column_type, *_ in con.execute(f"DESCRIBE {mart}").fetchall():
+        quoted = '"' + name.replace('"', '""') + '"'
+        if column_type == "VARCHAR":
+            parts.append(f"CASE WHEN regexp_matches({quoted}, '{_FORMULA_START}') THEN chr(39) || {quoted} "
+                         f"ELSE {quoted} END AS {quoted}")
+        else:
+            parts.append(quoted)
+    return ", ".join(parts)
 
 
 def _sql_path(path: Path) -> str:
