@@ -112,9 +112,9 @@ def _ocr_page(content: bytes, index: int, settings: OcrSettings, cache_dir: str)
     pgm = b"P5\n%d %d\n255\n" % (width, height) + pixels.astype("uint8").tobytes()
     key = hashlib.sha256(pgm + f"|{settings.lang}|{settings.dpi}|{tesseract_version()}".encode()).hexdigest()
     cached = Path(cache_dir) / key[:2] / f"{key}.json"
-    if cached.exists():
-        record = json.loads(cached.read_text(encoding="utf-8"))
-        return record["text"], record["confidence"]
+    hit = _read_cached(cached)
+    if hit is not None:
+        return hit
     with tempfile.TemporaryDirectory() as tmp:
         image = Path(tmp) / "page.pgm"
         image.write_bytes(pgm)
@@ -127,9 +127,39 @@ def _ocr_page(content: bytes, index: int, settings: OcrSettings, cache_dir: str)
     if done.returncode != 0:
         raise ReadError(ReasonCode.READER_CRASHED, f"tesseract failed on page {index + 1}: {done.stderr.strip()[:200]}")
     text, confidence = parse_tsv(done.stdout)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps({"text": text, "confidence": confidence}, ensure_ascii=False), encoding="utf-8")
+    _write_cached(cached, {"text": text, "confidence": confidence})
     return text, confidence
+
+
+def _read_cached(path: Path) -> tuple[str, float | None] | None:
+    """A cache entry, or None when there is none or it is unreadable (then it is rebuilt, never trusted)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        text, confidence = record["text"], record["confidence"]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)
+        return None
+    if not isinstance(text, str) or not (confidence is None or isinstance(confidence, (int, float))):
+        path.unlink(missing_ok=True)
+        return None
+    return text, confidence
+
+
+def _write_cached(path: Path, record: dict) -> None:
+    """Write beside the entry and rename into place: a crash leaves no truncated entry under the key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False)
+    try:
+        with handle:
+            json.dump(record, handle, ensure_ascii=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
 
 
 def parse_tsv(tsv: str) -> tuple[str, float | None]:

@@ -131,3 +131,14 @@ def test_our_ocr_reads_a_sande_page_as_well_as_its_scanner_layer(tmp_path):
     assert page.method == "ocr" and page.ocr_confidence > 70
     for seen in ("Kommune: Sande", "Møre og Romsdal", "2019", "64,91 %"):
         assert seen in flat
+
+
+def test_ocr_cache_entries_are_atomic_and_a_corrupt_one_is_rebuilt(tmp_path):
+    from extractors.ocr import _read_cached, _write_cached
+
+    entry = tmp_path / "ab" / "abcd.json"
+    _write_cached(entry, {"text": "Møtebok", "confidence": 91.5})
+    assert _read_cached(entry) == ("Møtebok", 91.5)
+    assert [p.name for p in entry.parent.iterdir()] == ["abcd.json"]   # no temporary file left behind
+    entry.write_text('{"text": "Møte', encoding="utf-8")               # what a crash mid-write used to leave
+    assert _read_cached(entry) is None and not entry.exists()           # ignored and removed: OCR runs again
