@@ -146,14 +146,18 @@ class WarehouseRun:
 
 
 @contextmanager
-def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alerts=None):
+def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alerts=None, mask_pii: bool = True):
     """Open the warehouse as the single writer, record a run, and on exit close the run's books:
     search index, counters, warehouse-level checks, the quality summary and Data Docs, and the alert."""
     con = open_warehouse(db_path)
     summary = IngestSummary()
     started = time.perf_counter()
-    run_id = con.execute("INSERT INTO runs (command, started_at, pipeline_version) VALUES (?, ?, ?) RETURNING run_id",
-                         [command, datetime.now(timezone.utc), __version__]).fetchone()[0]
+    # the single writer holds the file: a run still open now was cut short (kill -9, a timeout) and stays visible
+    con.execute("UPDATE runs SET outcome = 'interrupted', finished_at = ? WHERE finished_at IS NULL",
+                [datetime.now(timezone.utc)])
+    run_id = con.execute("INSERT INTO runs (command, started_at, pipeline_version, personal_data_masked)"
+                         " VALUES (?, ?, ?, ?) RETURNING run_id",
+                         [command, datetime.now(timezone.utc), __version__, mask_pii]).fetchone()[0]
     run = WarehouseRun(con, RawArchive(raw_archive_dir(db_path)), summary, run_id, Path(db_path))
     try:
         yield run
@@ -163,7 +167,7 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
         summary.run_id = run_id
         con.execute(
             "UPDATE runs SET finished_at = ?, documents_new = ?, documents_unchanged = ?, documents_updated = ?,"
-            " documents_quarantined = ?, pages = ?, seconds = ? WHERE run_id = ?",
+            " documents_quarantined = ?, pages = ?, seconds = ?, outcome = 'completed' WHERE run_id = ?",
             [datetime.now(timezone.utc), summary.new, summary.unchanged, summary.updated, summary.quarantined,
              summary.pages, summary.seconds, run_id],
         )
@@ -188,7 +192,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
     listing = list_inbox(paths)
     files = listing.files
     ocr = ocr or ocr_settings_for(db_path)
-    with warehouse_run(db_path, command, check_quality, alerts) as run:
+    with warehouse_run(db_path, command, check_quality, alerts, mask_pii) as run:
         run.summary.skipped.extend(listing.skipped)
         for start in range(0, len(files), VALIDATION_BATCH):
             batch = files[start:start + VALIDATION_BATCH]

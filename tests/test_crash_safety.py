@@ -57,3 +57,6 @@ def test_first_run_killed_leaves_a_warehouse_that_opens_and_completes(tmp_path, 
     assert rerun.wait(timeout=300) == 0
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == len(DECISION_RECORDS)
+    outcomes = [r[0] for r in con.execute("SELECT outcome FROM runs ORDER BY run_id").fetchall()]
+    # the killed run (if it got as far as recording itself) is closed as interrupted by the next one
+    assert outcomes[-1] == "completed" and set(outcomes[:-1]) <= {"interrupted"}
