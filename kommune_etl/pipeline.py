@@ -12,7 +12,7 @@ import stat
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,6 +55,11 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
         extracted, pii = _mask_personal_data(extracted, mask_pii)
         stage = "metadata"
         meta = extract_metadata(extracted.pages, extracted.metadata_title)
+        if mask_pii and meta.title:  # a title from the file's own metadata never passed the page masking
+            title_findings = [f for f in find_pii(meta.title) if f.kind != "orgnr"]
+            if title_findings:
+                meta = replace(meta, title=mask(meta.title, title_findings))
+                pii = pii + tuple((0, f.kind) for f in title_findings)
         stage = "classify"
         classification = classify(extracted.pages, meta.title)
         stage = "entities"
