@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     p = with_limits(sub.add_parser("extract", help="read one file and print what was found (no database)"))
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--format", choices=("json", "text"), default="json")
+    p.add_argument("--no-checks", action="store_true",
+                   help="skip the quality checks (faster; the status then says only whether the file could be read, "
+                        "not whether ingest would quarantine it)")
     p.set_defaults(handler=_cmd_extract)
 
     p = with_lake(with_db(sub.add_parser("query", help="run read-only SQL against the warehouse")),
@@ -241,6 +244,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from extractors.ocr import OcrSettings
 
     result = process_document(read_raw(args.file), _limits(args), ocr=OcrSettings(enabled=not args.no_ocr))
+    if not args.no_checks:
+        from kommune_etl.pipeline import validate
+
+        result, _ = validate(result)  # the checks ingest runs: a document ingest would quarantine says so here
     if args.format == "json":
         json.dump(document_json(result), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -248,7 +255,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         for page in result.pages:
             print(f"--- page {page.number} ---\n{page.text}")
     if result.status is not Status.OK:
-        print(f"kommune-etl extract: rejected [{result.error.code}] {result.error.message}", file=sys.stderr)
+        print(f"kommune-etl extract: {result.status.value} [{result.error.code}] {result.error.message}", file=sys.stderr)
         return EXIT_REJECTED
     return EXIT_OK
 

@@ -69,3 +69,29 @@ def test_every_text_election_protocol_is_typed_dated_and_moneyless():
     # one text layer (Harstad) is enciphered glyph codes (`9DOJSURWRNROO` = `Valgprotokoll` shifted by 3): OCR's job
     assert len(pdfs) >= 90 and typed >= len(pdfs) - 1 and dated >= len(pdfs) - 1
     assert amounts == [] and grants == []
+
+
+@pytest.mark.slow
+def test_extract_and_ingest_agree_on_real_election_protocols(tmp_path):
+    """`extract` runs ingest's checks: the protocols once quarantined as phantom grant tables are `ok` in both."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    from kommune_etl.pipeline import ingest_paths
+
+    names = ["Lillestrom_valgstyrets-motebok-fylkestingsvalg_2019.pdf", "Bergen_valgstyrets-motebok-kommunestyrevalg_2019.pdf",
+             "Vestnes_valgstyrets-motebok-fylkestingsvalg_2019.pdf"]
+    statuses = {}
+    for name in names:
+        done = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "extract", str(ELECTIONS / name)],
+                              capture_output=True, text=True, cwd=REPO)
+        statuses[name] = json.loads(done.stdout)["document"]["status"]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in names:
+        (inbox / name).write_bytes((ELECTIONS / name).read_bytes())
+    summary = ingest_paths([inbox], tmp_path / "wh" / "warehouse.duckdb")
+    assert statuses == {name: "ok" for name in names}
+    assert (summary.new, summary.quarantined) == (3, 0)
