@@ -58,4 +58,9 @@ def _looks_textual(head: bytes) -> bool:
         return True
     except UnicodeDecodeError as exc:
         # a multi-byte character cut at the 1024-byte boundary is still text
-        return exc.start >= len(head) - 3
+        if exc.start >= len(head) - 3:
+            return True
+    # older Norwegian files are Windows-1252 (`M\xf8te`): text when it decodes to printable characters
+    decoded = head.decode("cp1252", errors="replace")
+    controls = sum(1 for c in decoded if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
+    return controls <= len(decoded) // 100

@@ -45,6 +45,7 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
         extracted = read_isolated(raw.content, media_type, limits, pdf_backend)
         if media_type == PDF:
             extracted = ocr_document(raw.content, extracted, ocr)
+        extracted = _without_nul(extracted)
         if not any(p.text.strip() for p in extracted.pages):
             raise ReadError(ReasonCode.NO_TEXT_LAYER, f"all {len(extracted.pages)} pages are images without a text layer "
                                                       "(a scan) and OCR is switched off")
@@ -84,6 +85,13 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
         structures=structures,
         pii=pii,
     )
+
+
+def _without_nul(extracted):
+    """NUL characters from any reader are dropped (offsets are taken after this): no database or tool wants them."""
+    if not any("\x00" in p.text for p in extracted.pages):
+        return extracted
+    return replace(extracted, pages=tuple(replace(p, text=p.text.replace("\x00", "")) for p in extracted.pages))
 
 
 def _mask_personal_data(extracted, mask_pii: bool):

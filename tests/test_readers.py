@@ -117,3 +117,15 @@ def test_sniffing_trusts_bytes_over_names():
 def test_windows_1252_text_is_decoded():
     doc = read_document("Møtebok for Sør-Odal".encode("cp1252"), sniff.TEXT)
     assert doc.pages[0].text == "Møtebok for Sør-Odal"
+
+
+def test_windows_1252_text_is_read_and_nul_bytes_are_dropped():
+    from kommune_etl.models import RawDocument
+    from kommune_etl.pipeline import process_document
+
+    cp1252 = "Møteprotokoll for formannskapet i Ås kommune.\nVedtak: enstemmig vedtatt.\n".encode("cp1252")
+    result = process_document(RawDocument(cp1252, "protokoll.txt"))
+    assert result.status.value == "ok" and "Møteprotokoll" in result.pages[0].text and "Ås kommune" in result.pages[0].text
+    with_nul = ("Referat fra møtet. " * 100).encode() + b"\x00\x00skjult tekst"
+    result = process_document(RawDocument(with_nul, "referat.txt"))
+    assert result.status.value == "ok" and "\x00" not in result.pages[0].text and "skjult tekst" in result.pages[0].text
