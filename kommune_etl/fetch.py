@@ -8,6 +8,7 @@ spaCy nor GX (importing the pipeline costs ~2.3 s, this module ~0.1 s).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -30,7 +31,10 @@ def fetch_source(source: SourceConfig, inbox: Path, db_path: Path, window=None, 
     """
     if source.kind == "folder":
         return FetchSummary()                      # read in place by discover/ingest
-    client = PoliteClient(policy or HttpPolicy(min_interval_s=source.min_interval_s), headers=source.headers())
+    policy = policy or HttpPolicy(min_interval_s=source.min_interval_s)
+    if not policy.allowed_hosts:  # requests go only where the source is configured to be
+        policy = replace(policy, allowed_hosts=source.hosts())
+    client = PoliteClient(policy, headers=source.headers())
     con = open_warehouse(db_path)
     try:
         started = datetime.now(timezone.utc)

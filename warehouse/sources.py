@@ -46,8 +46,8 @@ def record_run(con: duckdb.DuckDBPyConnection, source: str, kind: str, summary: 
     con.execute("BEGIN TRANSACTION")
     run_id = con.execute(
         "INSERT INTO source_runs (source, kind, mode, window_from, window_to, watermark_before, watermark_after,"
-        " started_at, finished_at, requests, fetched, not_modified, restricted, withdrawn, failed, error)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING source_run_id",
+        " started_at, finished_at, requests, fetched, not_modified, restricted, withdrawn, failed, refused, error)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING source_run_id",
         [source, kind, "backfill" if window else "incremental", *(window or (None, None)), before,
          after if moves else before, started_at, now, summary.requests,
          *summary.counts().values(), summary.error]).fetchone()[0]

@@ -37,6 +37,14 @@ class SourceConfig:
     start: date | None = None            # the first incremental run's lower bound (no watermark yet)
     lookback_days: int = 60              # elements: meetings this far before the watermark are checked again
     min_interval_s: float = 1.0          # politeness: at least this long between two requests
+    allowed_hosts: tuple[str, ...] = ()  # hosts besides the url's own that documents may come from (a CDN)
+
+    def hosts(self) -> tuple[str, ...]:
+        """Where this source's requests may go: its url's host and the allowed_hosts it names."""
+        from urllib.parse import urlsplit
+
+        own = (urlsplit(self.url).hostname or "").lower() if self.url else ""
+        return tuple(dict.fromkeys(h.lower() for h in (own, *self.allowed_hosts) if h))
 
     @classmethod
     def listing(cls, url: str) -> SourceConfig:
@@ -84,6 +92,11 @@ def parse_sources(text: str, origin: str = "<sources>") -> dict[str, SourceConfi
             raise SourceConfigError(f"{where}: a {kind} source needs {', '.join(missing)}")
         if "start" in table and not isinstance(table["start"], date):
             raise SourceConfigError(f"{where}: start must be a TOML date such as 2024-01-01")
+        if "allowed_hosts" in table:
+            hosts = table["allowed_hosts"]
+            if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+                raise SourceConfigError(f'{where}: allowed_hosts must be a list of host names, e.g. ["cdn.example.no"]')
+            table = {**table, "allowed_hosts": tuple(hosts)}
         out[name] = SourceConfig(name=name, **table)
     return out
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import ipaddress
 import json
 import re
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -39,6 +41,11 @@ class HttpPolicy:
     backoff_s: float = 1.0
     max_retry_after_s: float = 60.0
     max_bytes: int = 200 * 2**20
+    # Where requests may go: the hosts the source is configured for (links and redirects included). A host that
+    # resolves to a loopback or link-local address is refused unless it is named here as such (a local test API).
+    allowed_hosts: tuple[str, ...] = ()
+    document_deadline_s: float = 300.0   # one document, all retries and a slow body included
+    run_deadline_s: float = 3600.0       # every request of one client (one source's fetch)
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,65 @@ class FetchError(RuntimeError):
     """A document could not be fetched; the message says which URL and why."""
 
 
+class UrlRefused(FetchError):
+    """A URL outside what the source is configured for (another scheme, host or address): never requested."""
+
+
+def hosts_of(*urls: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((urllib.parse.urlsplit(u).hostname or "").lower() for u in urls if u))
+
+
+def check_url(url: str, allowed_hosts: tuple[str, ...]) -> None:
+    """Only http(s), only to the configured hosts, and no loopback or link-local address behind a name."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise UrlRefused(f"{url}: only http and https are fetched, not {parts.scheme or 'a relative URL'!r}")
+    host = (parts.hostname or "").lower()
+    allowed = {h.lower() for h in allowed_hosts}
+    if host not in allowed:
+        raise UrlRefused(f"{url}: host {host!r} is not one this source is configured for "
+                         f"({', '.join(sorted(allowed)) or 'none'}); add it to the source's allowed_hosts to fetch it")
+    if _is_literal(host):
+        return  # an address named in the configuration is what the operator asked for
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)}
+    except OSError:
+        return  # unresolvable: the request itself will fail and say so
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if (ip.is_loopback or ip.is_link_local or ip.is_unspecified) and host not in ("localhost",):
+            raise UrlRefused(f"{url}: {host} resolves to {address}, a loopback or link-local address; not fetched "
+                             "(name the address itself in allowed_hosts if that is really meant)")
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return host == "localhost"
+
+
+class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is a new request: it must pass the same check (scheme, host, address)."""
+
+    def __init__(self, allowed_hosts: tuple[str, ...]):
+        super().__init__()
+        self.allowed_hosts = allowed_hosts
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_url(urllib.parse.urljoin(req.full_url, newurl), self.allowed_hosts)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        location = headers.get("location") or headers.get("uri")
+        if location:  # checked before urllib's own scheme test, so a refused target is reported as refused
+            check_url(urllib.parse.urljoin(req.full_url, location), self.allowed_hosts)
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
 class PoliteClient:
     """One source's HTTP client: its own rate limit, and headers sent on every request (API-KEY, Tenant)."""
 
@@ -70,18 +136,29 @@ class PoliteClient:
         self.headers = dict(headers or {})
         self.requests = 0
         self._last_request = None
+        self._started = None
+        # only HTTP(S) handlers: no file://, ftp:// or data: opener, and every redirect checked like the first URL
+        self._opener = urllib.request.OpenerDirector()
+        for handler in (urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(), urllib.request.HTTPDefaultErrorHandler(),
+                        urllib.request.HTTPErrorProcessor(), _GuardedRedirects(policy.allowed_hosts)):
+            self._opener.add_handler(handler)
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
         """GET with rate limit and retries; 2xx, 304 and 404/410 are answers, the rest raise FetchError."""
+        check_url(url, self.policy.allowed_hosts)
         last_error = "no attempt"
+        self._started = self._started if self._started is not None else time.monotonic()
+        document_deadline = time.monotonic() + self.policy.document_deadline_s
         for attempt in range(self.policy.retries + 1):
+            self._check_deadlines(url, document_deadline)
             self._wait_turn()
             request = urllib.request.Request(url, headers={"User-Agent": self.policy.user_agent, **self.headers,
                                                            **(headers or {})})
             self.requests += 1
             try:
-                with urllib.request.urlopen(request, timeout=self.policy.timeout_s) as reply:
-                    return Response(reply.status, {k.lower(): v for k, v in reply.headers.items()}, self._read(reply, url))
+                with self._opener.open(request, timeout=self.policy.timeout_s) as reply:
+                    return Response(reply.status, {k.lower(): v for k, v in reply.headers.items()},
+                                    self._read(reply, url, document_deadline))
             except urllib.error.HTTPError as exc:
                 if exc.code in (304, 404, 410):
                     return Response(exc.code, {k.lower(): v for k, v in exc.headers.items()}, b"")
@@ -94,8 +171,25 @@ class PoliteClient:
                 self._sleep(self._retry_delay(None, attempt))
         raise FetchError(f"{url}: {last_error} after {attempt + 1} attempt(s)")
 
-    def _read(self, reply, url: str) -> bytes:
-        body = reply.read(self.policy.max_bytes + 1)
+    def _check_deadlines(self, url: str, document_deadline: float) -> None:
+        now = time.monotonic()
+        if now > document_deadline:
+            raise FetchError(f"{url}: no answer within {self.policy.document_deadline_s:g} s (all attempts together)")
+        if self._started is not None and now - self._started > self.policy.run_deadline_s:
+            raise FetchError(f"{url}: this source's fetch ran past {self.policy.run_deadline_s:g} s; the rest waits for the next run")
+
+    def _read(self, reply, url: str, deadline: float | None = None) -> bytes:
+        """The body in chunks, so a server that trickles a byte a second meets the deadline, not the socket timeout."""
+        chunks, size = [], 0
+        while size <= self.policy.max_bytes:
+            if deadline is not None and time.monotonic() > deadline:
+                raise FetchError(f"{url}: the body took longer than {self.policy.document_deadline_s:g} s; not kept")
+            chunk = reply.read1(65536) if hasattr(reply, "read1") else reply.read(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        body = b"".join(chunks)
         if len(body) > self.policy.max_bytes:
             raise FetchError(f"{url}: larger than {self.policy.max_bytes} bytes; raise the limit to fetch it")
         expected = reply.headers.get("Content-Length")
@@ -175,13 +269,13 @@ def file_name_for(url: str) -> str:
     return f"{hashlib.sha256(url.encode()).hexdigest()[:12]}_{tail}"
 
 
-STATUSES = ("fetched", "not_modified", "restricted", "withdrawn", "failed")
+STATUSES = ("fetched", "not_modified", "restricted", "withdrawn", "failed", "refused")
 
 
 @dataclass
 class FetchOutcome:
     url: str
-    status: str                 # fetched | not_modified | restricted | withdrawn | failed
+    status: str                 # fetched | not_modified | restricted | withdrawn | failed | refused
     path: Path | None = None
     etag: str | None = None
     last_modified: str | None = None
@@ -243,6 +337,8 @@ def fetch_document(client: PoliteClient, link: Link, inbox: Path, known: dict | 
         headers["If-Modified-Since"] = known["last_modified"]
     try:
         reply = client.get(link.url, headers)
+    except UrlRefused as exc:
+        return FetchOutcome(link.url, "refused", message=str(exc))
     except FetchError as exc:
         return FetchOutcome(link.url, "failed", message=f"{exc}; it will be tried again next run")
     if reply.status == 304:

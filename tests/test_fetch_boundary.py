@@ -1,0 +1,78 @@
+"""The HTTP client fetches only http(s), only from the hosts a source is configured for (redirects included),
+and gives up on a server that trickles its body (issue 15). Real servers on the loopback, no mocks."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from extractors.sources.http import HttpPolicy, Link, PoliteClient, UrlRefused, check_url, fetch_document
+from local_api import Answer, serve
+
+LOCAL = HttpPolicy(min_interval_s=0.0, backoff_s=0.01, retries=1, allowed_hosts=("127.0.0.1",))
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "data:text/plain,secret", "ftp://127.0.0.1/x.pdf",
+                                 "http://127.0.0.2/x.pdf", "http://169.254.169.254/latest/meta-data/",
+                                 "https://example.org/x.pdf", "/relative.pdf"])
+def test_urls_outside_the_source_are_refused(url):
+    with pytest.raises(UrlRefused):
+        check_url(url, ("127.0.0.1",))
+
+
+def test_the_configured_host_is_fetched():
+    check_url("http://127.0.0.1:8080/docs/a.pdf", ("127.0.0.1",))
+
+
+def test_links_and_redirects_out_of_the_source_are_refused_and_recorded(tmp_path):
+    def respond(path, query, headers):
+        if path == "/to-file":
+            return Answer(302, {"Location": "file:///etc/passwd"})
+        if path == "/to-other-host":
+            return Answer(302, {"Location": "http://127.0.0.2:9/secret"})
+        return Answer(200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 ok")
+
+    with serve(respond) as (url, requests):
+        client = PoliteClient(LOCAL)
+        outcomes = {name: fetch_document(client, Link(f"{url}/{name}"), tmp_path, None)
+                    for name in ("to-file", "to-other-host", "fine.pdf")}
+        off_source = fetch_document(client, Link("file:///etc/passwd"), tmp_path, None)
+    assert {name: o.status for name, o in outcomes.items()} == {
+        "to-file": "refused", "to-other-host": "refused", "fine.pdf": "fetched"}
+    assert "only http and https" in outcomes["to-file"].message and "127.0.0.2" in outcomes["to-other-host"].message
+    assert off_source.status == "refused" and [p.name.split("_", 1)[1] for p in tmp_path.iterdir()] == ["fine.pdf"]
+    assert [path for path, _, _ in requests] == ["/to-file", "/to-other-host", "/fine.pdf"]   # nothing else asked
+
+
+def test_a_trickling_body_meets_the_document_deadline(tmp_path):
+    class Trickle(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(1000):                       # one byte every 50 ms: 50 s for the whole body
+                try:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.05)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        policy = HttpPolicy(min_interval_s=0.0, retries=0, document_deadline_s=1.0, allowed_hosts=("127.0.0.1",))
+        started = time.monotonic()
+        outcome = fetch_document(PoliteClient(policy), Link(f"http://127.0.0.1:{server.server_port}/slow.pdf"), tmp_path, None)
+        took = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert outcome.status == "failed" and "took longer than 1 s" in outcome.message
+    assert took < 10 and not list(tmp_path.iterdir())
