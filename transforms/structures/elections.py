@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import product
 
 from kommune_etl.models import Page
 from transforms.actors import party_code as _shipped_party_code
@@ -147,7 +148,7 @@ def _build_doc(pages: Sequence[Page]) -> _Doc:
     stamps: list[str] = []
     for page in pages:
         for raw in page.text.splitlines():
-            text = _clean(raw) if sources[page.number] == "text" else _clean(_TABLE_RULES.sub(" ", raw)).lstrip(",.;:'`| ")
+            text = _clean(raw) if sources[page.number] == "text" else _clean(_TABLE_RULES.sub(" ", raw)).lstrip(",.;:'`|—– ")
             if not text:
                 continue
             if m := _FOOTER_STAMP.match(text):
@@ -197,11 +198,26 @@ class _Unreadable:
         return f"UNREADABLE({self.text!r})"
 
 
+class _Repaired(int):
+    """A boxed digit (`8)`: a 0 against a cell's edge, as often as not) read as the one value the row's own
+    arithmetic allows (deviation = final − preliminary); `printed` keeps what OCR saw."""
+
+    printed: str
+
+    def __new__(cls, value: int, printed: str):
+        number = super().__new__(cls, value)
+        number.printed = printed
+        return number
+
+
 DASH = _Dash()
 _DASHES = {"—", "–", "-", "−", "--"}
 _OCR_EDGE_JUNK = "|:;)([]{}'\"`´!_~"
 _DIGITS = re.compile(r"^-?\d+$")
 _OCR_ZERO = {"o", "O", "0)", "(0"}
+#: Pieces of a legal reference (`10-1`, `(1)`, `10-2(1)`) are words of a label, not numbers.
+_LEGAL_REFERENCE_WORD = re.compile(r"^\d+-\d+\w*(?:\(\d\)\w?\)?)?$")
+_PARENTHESISED = re.compile(r"^\(\d\)$")
 #: What Tesseract makes of empty table cells, shading and rules next to the numbers.
 _OCR_CELL_NOISE = {"i", "|", "E", "EE", "Ee", "ee", "e", "En", "Em", "EG", "NE", ";", ":", ".", ",", "'", "`", "~"}
 _BOXED_DIGIT = re.compile(r"^[(\[|]?[1-9][)\]|]$")
@@ -219,7 +235,7 @@ def _token(word: str, ocr: bool) -> Token | None:
         return DASH
     if _DIGITS.match(word):
         return word
-    if not ocr:
+    if not ocr or _LEGAL_REFERENCE_WORD.match(word):
         return None
     stripped = word.strip(_OCR_EDGE_JUNK)
     if stripped in _OCR_ZERO or stripped == "o":
@@ -240,6 +256,8 @@ def _tail_tokens(line: str, ocr: bool) -> tuple[str, list[Token]]:
     words = line.split(" ")
     tokens: list[Token] = []
     while words:
+        if ocr and len(words) > 1 and _LEGAL_REFERENCE_WORD.match(words[-2]) and _PARENTHESISED.match(words[-1]):
+            break                           # `§ 10-1 (1) …`: the `(1)` belongs to the reference
         tok = _token(words[-1], ocr)
         if tok is None:
             if ocr and words[-1] in _OCR_CELL_NOISE and len(words) > 1:
@@ -295,11 +313,35 @@ def _read_numbers(tokens: Sequence[Token], k: int, check: Check | None = None) -
             plain = [None if isinstance(v, _Unreadable) else v for v in option]
             if all(v is not None for v in plain) and check(plain):
                 return option, True
+        for option in options:
+            if repaired := _repair_boxed_digits(option, check):
+                return repaired, True
     return options[0], len(options) == 1
 
 
+def _repair_boxed_digits(option: list, check: Check) -> list | None:
+    """The one reading of a row's boxed digits (each its digit or 0) that passes the row's check, if only one does."""
+    boxed = [i for i, v in enumerate(option) if isinstance(v, _Unreadable) and _BOXED_DIGIT.match(v.text)]
+    if not boxed or any(v is None or (isinstance(v, _Unreadable) and i not in boxed) for i, v in enumerate(option)):
+        return None
+    candidates = [sorted({int(re.sub(r"\D", "", option[i].text)), 0}) for i in boxed]
+    passing = []
+    for combo in product(*candidates):
+        values = list(option)
+        for i, value in zip(boxed, combo):
+            values[i] = value
+        if check(values):
+            passing.append(combo)
+    if len(passing) != 1:
+        return None
+    repaired = list(option)
+    for i, value in zip(boxed, passing[0]):
+        repaired[i] = _Repaired(value, option[i].text)
+    return repaired
+
+
 def _value(v) -> int | None:
-    return None if v is None or isinstance(v, _Unreadable) or v is DASH else v
+    return None if v is None or isinstance(v, _Unreadable) or v is DASH else int(v)
 
 
 def _line_value(line: str, ocr: bool) -> Token | None:
@@ -476,7 +518,7 @@ def _language(text: str) -> str:
     return "nn" if len(_NN_MARKERS.findall(text)) > len(_NB_MARKERS.findall(text)) else "nb"
 
 
-def _election(doc: _Doc) -> tuple[str | None, int | None, bool]:
+def _election(doc: _Doc, kind: str) -> tuple[str | None, int | None, bool]:
     """(election, year, combined): the protocol's own title line first (`… for valgstyret - Kommunestyrevalget 2019`).
 
     A polling-station book serves both elections of 2019 (`Kommunestyre- og fylkestingsvalget 2019`): it
@@ -485,6 +527,9 @@ def _election(doc: _Doc) -> tuple[str | None, int | None, bool]:
     head = [text for page, text in doc.lines if page <= 3][:60]
     titled = [m["election"] for line in head if (m := _PROTOCOL_FOR.search(line) or _REPORT_FOR.search(line))]
     alone = [line for line in head if _ELECTION_ONLY.match(line.replace(" ", ""))]
+    combined = next((m for line in head[:4] if (m := _COMBINED.match(line))), None)
+    if kind == "stemmestyret" and not titled and combined:
+        return "kommunestyrevalg", int(combined["year"]), True
     for line in titled + alone:
         if m := _ELECTION_NAME.search(line.replace(" ", "")):
             year = int(m["year"]) if m["year"] else next((int(y) for ln in head if (y := _year_of(ln))), None)
@@ -672,7 +717,8 @@ def _rows(lines: Sequence[tuple[int, str]], k: int, sources: dict[int, str], che
 
 
 def _party_table(doc: _Doc, code: str, columns: tuple[str, ...], issues: list[str], table: str | None = None,
-                 lines: Sequence[tuple[int, str]] | None = None) -> tuple[list[PartyCount], list[TableTotal], set[int]]:
+                 lines: Sequence[tuple[int, str]] | None = None,
+                 notes: list[str] | None = None) -> tuple[list[PartyCount], list[TableTotal], set[int]]:
     """A per-party table: party rows to PartyCount (columns among preliminary/final/deviation) and its total row."""
     name = table or code
     if lines is None:
@@ -681,6 +727,10 @@ def _party_table(doc: _Doc, code: str, columns: tuple[str, ...], issues: list[st
             return [], [], set()
         lines = section.lines
     check = _avvik_check if columns == ("preliminary", "final", "deviation") else None
+    if check and _deviation_column_lost(lines, doc.page_source):
+        # OCR kept the header's Foreløpig and Endelig but not Avvik (the column at the page's edge): read the two
+        columns, check = ("preliminary", "final"), None
+        issues.append(f"unreadable: {name} deviation: the column is not in the OCR text")
     counts: list[PartyCount] = []
     totals: list[TableTotal] = []
     rows = _rows(lines, len(columns), doc.page_source, check)
@@ -689,6 +739,9 @@ def _party_table(doc: _Doc, code: str, columns: tuple[str, ...], issues: list[st
         return [], [], {p for p, _ in lines}
     for row in rows:
         values = dict(zip(columns, row.values))
+        if notes is not None:
+            notes += [f"{name} {row.label} {column}: OCR read {v.printed!r}, taken as {int(v)} (final − preliminary)"
+                      for column, v in values.items() if isinstance(v, _Repaired)]
         unread = {column: v.text for column, v in values.items() if isinstance(v, _Unreadable)}
         if unread:
             issues.append(f"unreadable: {name} {row.label} {', '.join(unread)}: "
@@ -699,6 +752,23 @@ def _party_table(doc: _Doc, code: str, columns: tuple[str, ...], issues: list[st
         counts.append(PartyCount(name, row.label, party_code(row.label), _value(values.get("preliminary")),
                                  _value(values.get("final")), _value(values.get("deviation"))))
     return counts, totals, {p for p, _ in lines}
+
+
+_PRELIMINARY_FINAL_HEADER = re.compile(r"^(?:Parti\b.*)?\b(?:Foreløpig|Førebels)\b.*\b(?:Endelig|Endeleg)\b(?P<rest>.*)$", re.I)
+
+
+def _deviation_column_lost(lines: Sequence[tuple[int, str]], sources: dict[int, str]) -> bool:
+    """An OCR'd D1.4/D2.4 whose header names two of the three columns, and whose rows carry two numbers."""
+    for page, text in lines[:4]:
+        if sources.get(page) == "text":
+            return False
+        m = _PRELIMINARY_FINAL_HEADER.match(text)
+        if m:
+            if re.search(r"A\w{0,2}vik", m["rest"]):
+                return False
+            rows = [_tail_tokens(t, True)[1] for p, t in lines if sources.get(p) != "text"]
+            return sum(len(r) == 2 for r in rows) > sum(len(r) >= 3 for r in rows)
+    return False
 
 
 #: The per-party tables of the valgstyre's protocol and the columns each one carries.
@@ -1110,14 +1180,14 @@ def _elected(doc: _Doc, issues: list[str]) -> list[Elected]:
             continue
         if _CANDIDATE_HEADER.match(text):
             continue
-        candidate = _clean(f"{pending} {text}") if pending else text
+        candidate = _join_wrapped([pending, text]) if pending else text
         if m := _ELECTED_ROW.match(candidate):
             pending = ""
             if not m["mark"] or party is None:
                 continue
-            rank, name = int(m["nr"]), _clean(m["name"])
+            rank, name = int(m["nr"]), _join_wrapped([m["name"]])
             personal = votes.get((party, rank))
-            if personal is not None and personal[0] != name:
+            if personal is not None and _name_key(personal[0]) != _name_key(name):
                 personal = None
             elected.append(Elected(party_code(party), party, rank, name, int(m["year"]),
                                    "representative" if m["mark"] == "**" else "alternate",
@@ -1125,6 +1195,19 @@ def _elected(doc: _Doc, issues: list[str]) -> list[Elected]:
         elif re.match(r"^\d{1,3} \D", text) or pending:
             pending = candidate if len(candidate) < 120 else ""
     return elected
+
+
+def _join_wrapped(lines: Sequence[str]) -> str:
+    """A row wrapped over lines, joined; a name broken after its hyphen (`Strøm-` / `Andresen`) is one word."""
+    return _WRAPPED_HYPHEN.sub("-", _clean(" ".join(lines)))
+
+
+_WRAPPED_HYPHEN = re.compile(r"(?<=\w)- (?=\w)")
+
+
+def _name_key(name: str) -> str:
+    """A name to compare E2.1 with E2.2: a wrapped line there loses the hyphen (`StrømAndresen`)."""
+    return re.sub(r"[\s-]", "", name).casefold()
 
 
 def _personal_votes(doc: _Doc) -> dict[tuple[str, int], tuple[str, int]]:
@@ -1143,7 +1226,7 @@ def _personal_votes(doc: _Doc) -> dict[tuple[str, int], tuple[str, int]]:
             buffer = []
             continue
         buffer.append(text)
-        m = _VOTES_ROW.match(" ".join(buffer))
+        m = _VOTES_ROW.match(_join_wrapped(buffer))
         if m and party:
             personal = float(m["personal"].replace(" ", "").replace(",", "."))
             out[(party, int(m["rank"]))] = (_clean(m["name"]), round(personal))
@@ -1165,6 +1248,8 @@ _BOARD_SKIP = re.compile(r"^(?:Medlem(?:mer|er) \(|Navn|Namn|Funksjon|Sekretær)
 
 
 def _board(doc: _Doc, kind: str) -> list[tuple[str, str]]:
+    """A1 Valgstyret (A2 in a polling-station book): `Surname Given Role` rows, and the secretary; a scan's
+    own layer may list all names and then all roles."""
     code = "A2" if kind == "stemmestyret" else "A1"
     section = doc.section(code)
     if section is None:
@@ -1450,7 +1535,7 @@ def _read_valgstyret(doc: _Doc, r: _Reading) -> None:
     issues = r.issues
     r.key, r.pages["key_figures"] = r.guarded("key_figures", lambda: _key_figures(doc, issues), (KeyFigures(), set()))
     for code, columns in _PARTY_TABLES:
-        c, t, p = r.guarded(code, lambda: _party_table(doc, code, columns, issues), ([], [], set()))
+        c, t, p = r.guarded(code, lambda: _party_table(doc, code, columns, issues, notes=r.notes), ([], [], set()))
         if c or t:
             r.counts += c
             r.totals += t
@@ -1504,7 +1589,7 @@ def _extract_part(pages: tuple[Page, ...]) -> ElectionProtocol | None:
     doc = _build_doc(pages)
     kind = detection.kind or "valgstyret"
     text = "\n".join(t for _, t in doc.lines)
-    election, year, combined = _election(doc)
+    election, year, combined = _election(doc, kind)
     area, county, district = _area(doc, kind)
     r = _Reading()
     if combined:
@@ -1617,14 +1702,14 @@ def _check_seats(protocol: ElectionProtocol) -> list[str]:
         for seat in protocol.seats:
             party = seat.party_code or seat.party
             if representatives.get(party, 0) != seat.seats:
-                issues.append(f"seats: {seat.party} has {seat.seats} seats but E2.2 marks {representatives.get(party, 0)} "
+                issues.append(f"E2.2: {seat.party} has {seat.seats} seats but E2.2 marks {representatives.get(party, 0)} "
                               "representatives (**)")
     won = {t.table[3:]: t.value for t in protocol.totals if t.table.startswith("E1 ")}
     if won:
         by_party = {s.party_code or s.party: s.seats for s in protocol.seats}
         for party in sorted(set(won) | set(by_party)):
             if won.get(party, 0) != by_party.get(party, 0):
-                issues.append(f"seats: {party} has {by_party.get(party, 0)} in Representantfordeling but wins "
+                issues.append(f"E1: {party} has {by_party.get(party, 0)} seats in Representantfordeling but wins "
                               f"{won.get(party, 0)} in the E1 mandate list")
     return issues
 
@@ -1642,6 +1727,15 @@ def _check_key_figures(protocol: ElectionProtocol) -> list[str]:
         if approved != k.marked_in_register:
             issues.append(f"key figures: approved votings {_fmt(approved)} (advance + election day) ≠ marked in register "
                           f"{_fmt(k.marked_in_register)} (difference {approved - k.marked_in_register:+d})")
+    counted = {(c.table, c.row, c.column): c.value for c in protocol.cells if c.table in ("D1.1", "D2.1") and c.row == "total"}
+    parts = [counted.get((t, "total", col)) for t in ("D1.1", "D2.1") for col in ("approved", "blank")]
+    if None not in parts and len(counted) == 8 and k.ballots_approved is not None and sum(parts) != k.ballots_approved:
+        issues.append(f"key figures: approved ballots {_fmt(k.ballots_approved)} ≠ D1.1 + D2.1 approved and blank "
+                      f"{_fmt(sum(parts))} (difference {k.ballots_approved - sum(parts):+d})")
+    rejected = [counted.get((t, "total", "rejected")) for t in ("D1.1", "D2.1")]
+    if None not in rejected and len(counted) == 8 and k.ballots_rejected is not None and sum(rejected) != k.ballots_rejected:
+        issues.append(f"key figures: rejected ballots {_fmt(k.ballots_rejected)} ≠ D1.1 + D2.1 rejected {_fmt(sum(rejected))} "
+                      f"(difference {k.ballots_rejected - sum(rejected):+d})")
     if None not in (k.marked_in_register, k.eligible_voters, k.turnout_percent) and k.eligible_voters:
         computed = 100 * k.marked_in_register / k.eligible_voters
         if abs(computed - k.turnout_percent) > 0.006:
