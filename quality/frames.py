@@ -105,11 +105,16 @@ def meeting_frame(r: DocumentResult) -> pd.DataFrame:
 def election_frame(r: DocumentResult) -> pd.DataFrame:
     """One row per reconciliation problem of an election protocol (party sums, seats, approved + rejected,
     large preliminary/final deviations), and one clean row per protocol without any."""
+    from transforms.structures.elections import read_problems
+
     elections = getattr(r.structures, "elections", ()) or ()
     rows = []
     for protocol in elections:
         where = f"{protocol.election} {protocol.year} {protocol.area_name or ''}".strip()
-        rows += [{"text": f"{where}: {issue}", "reconciliation_issues": 1} for issue in protocol.issues]
+        problems = read_problems(protocol)
+        findings = [i for i in protocol.issues if i not in problems]
+        rows += [{"text": f"{where}: {issue}", "reconciliation_issues": 1, "count_deviations": 0} for issue in problems]
+        rows += [{"text": f"{where}: {issue}", "reconciliation_issues": 0, "count_deviations": 1} for issue in findings]
         if not protocol.issues:
-            rows.append({"text": where, "reconciliation_issues": 0})
-    return pd.DataFrame(rows, columns=["text", "reconciliation_issues"])
+            rows.append({"text": where, "reconciliation_issues": 0, "count_deviations": 0})
+    return pd.DataFrame(rows, columns=["text", "reconciliation_issues", "count_deviations"])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from quality.frames import KNOWN_DOC_TYPES
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING, INFO = "error", "warning", "info"
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ def suite_specs(s: QualitySettings) -> dict[str, list[tuple[str, str, str, dict]
             # party counts sum to the stated totals, seats to the council size, approved + rejected = total; large
             # preliminary/final deviations are listed: findings for a reader, never a reason to quarantine
             ("election_reconciles", WARNING, "ExpectColumnValuesToBeBetween", {"column": "reconciliation_issues", "max_value": 0}),
+            # a preliminary/final difference above the threshold is the finding journalists look for: recorded, informative
+            ("count_deviation_small", INFO, "ExpectColumnValuesToBeBetween", {"column": "count_deviations", "max_value": 0}),
         ],
         "grants": [
             ("recipient_code_resolved", WARNING, "ExpectColumnValuesToBeInSet", {"column": "recipient_resolved", "value_set": [True]}),

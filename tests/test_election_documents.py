@@ -95,3 +95,32 @@ def test_extract_and_ingest_agree_on_real_election_protocols(tmp_path):
     summary = ingest_paths([inbox], tmp_path / "wh" / "warehouse.duckdb")
     assert statuses == {name: "ok" for name in names}
     assert (summary.new, summary.quarantined) == (3, 0)
+
+
+@pytest.mark.slow
+def test_election_marts_from_real_protocols(tmp_path):
+    import duckdb
+
+    from kommune_etl.pipeline import ingest_paths
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("Aukra_valgstyrets-motebok-kommunestyrevalg_2019.pdf", "Lillestrom_valgstyrets-motebok-kommunestyrevalg_2019.pdf",
+                 "Bergen_valgstyrets-motebok-kommunestyrevalg_2019.pdf"):
+        (inbox / name).write_bytes((ELECTIONS / name).read_bytes())
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    assert ingest_paths([inbox], db).quarantined == 0
+    con = duckdb.connect(str(db), read_only=True)
+    turnout = {r[0]: r[1:] for r in con.execute(
+        "SELECT municipality, municipality_code, municipality_code_on_election_day, eligible_voters, turnout_percent, "
+        "council_size, reconciled FROM mart_election_turnout").fetchall()}
+    assert turnout["Aukra"] == ("1547", "1547", 2750, 67.02, 21, True)
+    # Lillestrøm was formed 1 January 2020: the 2019 protocol elects 3030, no code was valid on the election day
+    assert turnout["Lillestrøm"][:2] == ("3030", None) and turnout["Lillestrøm"][4] == 55
+    assert con.execute("SELECT preliminary, final, deviation FROM mart_election_count_deviations WHERE municipality = 'Bergen'"
+                       " AND ballots = 'advance' AND party LIKE 'SV%'").fetchone() == (5200, 5609, 409)
+    assert con.execute("SELECT birth_year, party_code, role, personal_votes FROM mart_elected "
+                       "WHERE name = 'Odd Jørgen Nilssen'").fetchone() == (1956, "H", "representative", 186)
+    assert con.execute("SELECT count(*) FROM mart_elected WHERE body_area_code = '4601' AND role = 'representative'"
+                       ).fetchone()[0] == 67
+    assert con.execute("SELECT count(*) FROM entities WHERE label = 'AMOUNT'").fetchone()[0] == 0

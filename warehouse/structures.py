@@ -103,17 +103,19 @@ ELECTION_COLUMNS = ("sha256", "part", "election", "election_year", "kind", "lang
                     "district", "municipality_code", "county_code", "municipality_code_elected", "county_code_elected",
                     "council_size", "eligible_voters", "marked_in_register", "turnout_percent", "advance_votings_approved",
                     "election_day_votings_approved", "votings_rejected", "ballots_approved", "ballots_rejected",
-                    "text_source", "issues")
+                    "text_source", "reconciled", "issues")
 
 
 def _election(con: duckdb.DuckDBPyConnection, sha256: str, part: int, p, area) -> None:
+    from transforms.structures.elections import reconciles
+
     k = p.key_figures
     insert_rows(con, "elections", ELECTION_COLUMNS, [(
         sha256, part, p.election, p.year, p.kind, p.language, p.document_date, area.municipality, area.county, p.district,
         area.municipality_code, area.county_code, area.municipality_code_elected, area.county_code_elected, p.council_size,
         k.eligible_voters, k.marked_in_register, k.turnout_percent, k.advance_votings_approved,
         k.election_day_votings_approved, k.votings_rejected, k.ballots_approved, k.ballots_rejected, p.source,
-        list(p.issues))])
+        reconciles(p), list(p.issues))])
     insert_rows(con, "election_counts", ("sha256", "part", "table_code", "party", "party_code", "preliminary", "final", "deviation"),
                 [(sha256, part, c.table, c.party, c.party_code, c.preliminary, c.final, c.deviation) for c in p.counts])
     insert_rows(con, "election_rejections", ("sha256", "part", "table_code", "reason", "domestic", "abroad"),

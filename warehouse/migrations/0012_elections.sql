@@ -27,7 +27,8 @@ CREATE TABLE elections (
     ballots_approved              INTEGER,
     ballots_rejected              INTEGER,
     text_source                   VARCHAR,            -- text | ocr | mixed
-    issues                        VARCHAR[],          -- reconciliation warnings
+    reconciled                    BOOLEAN,            -- the core tables were read and add up (no read problem)
+    issues                        VARCHAR[],          -- read problems and findings (deviation: … lines are findings)
     PRIMARY KEY (sha256, part)
 );
 
@@ -90,7 +91,7 @@ SELECT e.election_year AS year, e.sha256, e.part, e.election, e.kind, e.municipa
        coalesce(e.municipality_code_elected, e.municipality_code) AS municipality_code, e.municipality_code AS municipality_code_on_election_day,
        e.county, coalesce(e.county_code_elected, e.county_code) AS county_code, e.eligible_voters, e.marked_in_register,
        e.turnout_percent, e.advance_votings_approved, e.election_day_votings_approved, e.votings_rejected,
-       e.ballots_approved, e.ballots_rejected, e.council_size, len(e.issues) = 0 AS reconciled, e.text_source
+       e.ballots_approved, e.ballots_rejected, e.council_size, e.reconciled, e.text_source
 FROM elections e JOIN documents d USING (sha256)
 WHERE d.status = 'ok' AND e.kind IN ('valgstyret', 'fylkesvalgstyret');
 
