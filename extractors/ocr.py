@@ -50,13 +50,19 @@ def garbage_score(text: str) -> float:
     return noise / len(tokens)
 
 
-def needs_ocr(page: Page, max_garbage: float = 0.6) -> str | None:
-    """`ocr` for an image page without text, `ocr_replaced_layer` for a garbage text layer, else None."""
-    if not page.has_images:
+def needs_ocr(page: Page, max_garbage: float = 0.6, max_garbage_without_images: float = 0.8) -> str | None:
+    """`ocr` for an image page without text, `ocr_replaced_layer` for a garbage text layer, else None.
+
+    A layer can be garbage without images: fonts whose glyph codes are not their letters (Harstad's 2019
+    protocol reads `9DOJSURWRNROO` for `Valgprotokoll`, every character shifted by three)."""
+    tokens = len(page.text.split())
+    if page.has_images:
+        if not page.text.strip():
+            return "ocr"
+        if tokens >= 3 and garbage_score(page.text) > max_garbage:
+            return "ocr_replaced_layer"
         return None
-    if not page.text.strip():
-        return "ocr"
-    if len(page.text.split()) >= 20 and garbage_score(page.text) > max_garbage:
+    if tokens >= 20 and garbage_score(page.text) > max_garbage_without_images:
         return "ocr_replaced_layer"
     return None
 
@@ -108,6 +114,7 @@ def _ocr_page(content: bytes, index: int, settings: OcrSettings, cache_dir: str)
         document.close()
     if pixels.ndim == 3:
         pixels = pixels[:, :, 0]
+    pixels = without_table_rules(pixels, min_run=max(40, settings.dpi // 3))
     height, width = pixels.shape
     pgm = b"P5\n%d %d\n255\n" % (width, height) + pixels.astype("uint8").tobytes()
     key = hashlib.sha256(pgm + f"|{settings.lang}|{settings.dpi}|{tesseract_version()}".encode()).hexdigest()
@@ -160,6 +167,40 @@ def _write_cached(path: Path, record: dict) -> None:
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _long_runs(dark, min_run: int):
+    """Pixels inside horizontal runs of at least ``min_run`` dark pixels."""
+    import numpy as np
+
+    height, width = dark.shape
+    edges = np.diff(np.pad(dark, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    _, ends = np.nonzero(edges == -1)
+    keep = ends - starts >= min_run
+    marks = np.zeros((height, width + 1), np.int32)
+    np.add.at(marks, (rows[keep], starts[keep]), 1)
+    np.add.at(marks, (rows[keep], ends[keep]), -1)
+    return np.cumsum(marks, axis=1)[:, :width] > 0
+
+
+def without_table_rules(pixels, min_run: int = 100, dark_below: int = 160):
+    """The page with its table rules (long straight lines, a third of an inch and more) painted white.
+
+    Tesseract reads a cell's digits and the ruling around them as one line and drops or garbles numbers; the
+    election system's count tables are ruled grids. Letters and digits are far shorter than a rule."""
+    dark = pixels < dark_below
+    rules = _long_runs(dark, min_run) | _long_runs(dark.T, min_run).T
+    if not rules.any():
+        return pixels
+    grown = rules.copy()  # one pixel on every side: the rule's anti-aliased edges go too (else they read as dashes)
+    grown[1:] |= rules[:-1]
+    grown[:-1] |= rules[1:]
+    grown[:, 1:] |= rules[:, :-1]
+    grown[:, :-1] |= rules[:, 1:]
+    cleaned = pixels.copy()
+    cleaned[grown] = 255
+    return cleaned
 
 
 def parse_tsv(tsv: str) -> tuple[str, float | None]:

