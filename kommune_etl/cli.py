@@ -276,7 +276,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
             print(f"kommune-etl query: only reading is allowed (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN); "
                   f"refused: {', '.join(dict.fromkeys(refused))}. To write files use `kommune-etl export`.", file=sys.stderr)
             return EXIT_USAGE
-        _lock_down(con)
+        _lock_down(con, [str(args.lake_data)] if getattr(args, "lake", None) and getattr(args, "lake_data", None) else [])
         cursor = con.execute(args.sql)
     except duckdb.Error as exc:
         print(f"kommune-etl query: {str(exc).splitlines()[0]}", file=sys.stderr)
@@ -287,14 +287,16 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _lock_down(con) -> None:
-    """No file, URL or other database from user SQL, and no way to switch that back on."""
+def _lock_down(con, allowed_directories: list[str] = ()) -> None:
+    """No file, URL or other database from user SQL (but the lake's own data files), and no way back."""
     from warehouse.extensions import ExtensionUnavailable, load_extension
 
     try:
         load_extension(con, "fts")  # the search index's macros need it: loaded before the door closes
     except ExtensionUnavailable:
         pass
+    if allowed_directories:
+        con.execute("SET allowed_directories = ?", [[str(Path(d).resolve()) + "/" for d in allowed_directories]])
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
 

@@ -19,7 +19,11 @@ from warehouse.marts import export_marts, mart_names
 from warehouse.search import search
 
 MARTS = ["mart_actors_over_time", "mart_amounts", "mart_amounts_by_place_year", "mart_attendance",
-         "mart_decisions", "mart_grants", "mart_grants_by_region_year", "mart_party_votes", "mart_place_mentions"]
+         "mart_decisions", "mart_elected", "mart_election_count_deviations", "mart_election_turnout", "mart_grants",
+         "mart_grants_by_region_year", "mart_party_votes", "mart_place_mentions", "mart_vote_positions", "mart_votes"]
+#: The five samples hold no election protocol and no roll call (their protocol names no voters): these marts are
+#: filled and tested on real protocols in test_election_documents.py and test_meetings_real.py.
+EMPTY_ON_SAMPLES = {"mart_elected", "mart_election_count_deviations", "mart_election_turnout", "mart_vote_positions"}
 
 
 @pytest.fixture
@@ -40,7 +44,7 @@ def test_every_mart_has_a_year_column_and_rows(ro):
     for mart in MARTS:
         columns = [r[0] for r in ro.execute(f"DESCRIBE {mart}").fetchall()]
         assert columns[0] == "year", mart
-        assert _one(ro, f"SELECT count(*) FROM {mart}")[0] > 0, mart
+        assert (_one(ro, f"SELECT count(*) FROM {mart}")[0] > 0) is (mart not in EMPTY_ON_SAMPLES), mart
 
 
 def test_grants_line_up_across_the_county_reforms(ro):
@@ -184,6 +188,9 @@ def test_export_writes_every_mart_partitioned_by_year(ro, tmp_path, fmt):
     read = "read_parquet({})" if fmt == "parquet" else "read_csv({}, header = true, quote = '\"', escape = '\"')"
     con = duckdb.connect()
     for mart, e in exported.items():
+        if mart in EMPTY_ON_SAMPLES:   # an empty mart is an empty folder with its manifest entry
+            assert e.rows == 0 and not list((tmp_path / mart).iterdir())
+            continue
         source = read.format(f"'{tmp_path / mart}/*/*.{fmt}'")
         assert con.execute(f"SELECT count(*) FROM {source}").fetchone()[0] == e.rows, mart
     source = read.format(f"'{tmp_path}/mart_grants/year=2024/*.{fmt}'")

@@ -81,7 +81,7 @@ def test_query_is_read_only_and_reports_sql_errors(tmp_path):
     db = str(tmp_path / "w.duckdb")
     run("ingest", str(SAMPLES_TEXT / "ks_tilskuddsbrev_velferdsteknologi_karmoy_2023-05-08.txt"), "--db", db)
     refused = run("query", "DELETE FROM documents", "--db", db)
-    assert refused.returncode == 1 and "read-only" in refused.stderr.lower()
+    assert refused.returncode == 2 and "only reading is allowed" in refused.stderr and "refused: DELETE" in refused.stderr
     assert json.loads(run("query", "SELECT count(*) AS n FROM documents", "--db", db, "--format", "json").stdout) == [{"n": 1}]
 
 
