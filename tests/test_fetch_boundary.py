@@ -76,3 +76,33 @@ def test_a_trickling_body_meets_the_document_deadline(tmp_path):
         server.shutdown()
     assert outcome.status == "failed" and "took longer than 1 s" in outcome.message
     assert took < 10 and not list(tmp_path.iterdir())
+
+
+def test_fetch_holds_no_lock_while_downloading_and_records_as_it_goes(tmp_path):
+    """While the second document downloads, another process can write the warehouse, and sees the first outcome."""
+    import subprocess
+    import sys
+
+    from extractors.sources.config import SourceConfig
+    from kommune_etl.fetch import fetch_source
+    from local_api import json_answer
+
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    seen_meanwhile = []
+    probe = ("import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+             "print(con.execute(\"SELECT count(*) FROM fetched_documents WHERE status = 'fetched'\").fetchone()[0])")
+
+    def respond(path, query, headers):
+        if path == "/feed.json":
+            base = f"http://{headers['Host']}"
+            return json_answer({"items": [{"url": f"{base}/docs/a.pdf"}, {"url": f"{base}/docs/b.pdf"}]})
+        if path == "/docs/b.pdf":   # another process opens the warehouse read-write in the middle of the fetch
+            done = subprocess.run([sys.executable, "-c", probe, str(db)], capture_output=True, text=True, timeout=60)
+            seen_meanwhile.append((done.returncode, done.stdout.strip(), done.stderr[-200:]))
+        return Answer(200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 " + path.encode())
+
+    with serve(respond) as (url, _):
+        summary = fetch_source(SourceConfig.listing(f"{url}/feed.json"), tmp_path / "inbox", db,
+                               policy=HttpPolicy(min_interval_s=0.0, retries=0))
+    assert [o.status for o in summary.outcomes] == ["fetched", "fetched"]
+    assert seen_meanwhile == [(0, "1", "")]
