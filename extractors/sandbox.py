@@ -22,6 +22,7 @@ class Limits:
     timeout_s: float = 120.0
     memory_mb: int = 2048
     max_bytes: int = 200 * 1024 * 1024
+    max_text_chars: int = 5_000_000  # text beyond this (~2 500 dense pages) is cut, with a warning: the later stages stay bounded
 
 
 def read_isolated(content: bytes, media_type: str, limits: Limits, pdf_backend: str | None = None) -> ExtractedDocument:

@@ -32,6 +32,7 @@ def document_json(result: DocumentResult) -> dict[str, Any]:
             "media_type": result.media_type,
             "bytes": result.byte_size,
             "status": result.status.value,
+            "text_truncated_chars": result.text_truncated_chars,
         },
         "error": {"code": result.error.code, "message": result.error.message} if result.error else None,
         "pages_detail": [{"page": p.number, "method": p.method, "chars": len(p.text), "ocr_confidence": p.ocr_confidence}

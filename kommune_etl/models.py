@@ -168,6 +168,7 @@ class DocumentResult:
     entities: tuple[Entity, ...] = ()
     structures: object = None  # transforms.structures.records.Structures (kept untyped here: no import cycle)
     pii: tuple[tuple[int, str], ...] = ()  # (page, kind) of personal data found (masked unless configured off)
+    text_truncated_chars: int = 0  # characters cut beyond Limits.max_text_chars (a quality warning when > 0)
     error: DocumentError | None = None
     processed_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 

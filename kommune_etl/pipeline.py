@@ -46,6 +46,7 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
         if media_type == PDF:
             extracted = ocr_document(raw.content, extracted, ocr)
         extracted = _without_nul(extracted)
+        extracted, truncated = _bounded_text(extracted, limits.max_text_chars)
         if not any(p.text.strip() for p in extracted.pages):
             raise ReadError(ReasonCode.NO_TEXT_LAYER, f"all {len(extracted.pages)} pages are images without a text layer "
                                                       "(a scan) and OCR is switched off")
@@ -84,7 +85,22 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
         entities=entities,
         structures=structures,
         pii=pii,
+        text_truncated_chars=truncated,
     )
+
+
+def _bounded_text(extracted, max_chars: int):
+    """Keep whole pages up to ``max_chars`` and cut the page that crosses it; return how much was cut."""
+    total = sum(len(p.text) for p in extracted.pages)
+    if total <= max_chars:
+        return extracted, 0
+    kept, budget = [], max_chars
+    for page in extracted.pages:
+        if budget <= 0:
+            break
+        kept.append(page if len(page.text) <= budget else replace(page, text=page.text[:budget]))
+        budget -= len(kept[-1].text)
+    return replace(extracted, pages=tuple(kept)), total - sum(len(p.text) for p in kept)
 
 
 def _without_nul(extracted):

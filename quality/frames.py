@@ -29,6 +29,7 @@ def document_frame(r: DocumentResult, now: datetime | None = None) -> pd.DataFra
         "letter_share": letters / chars if chars else 0.0,
         "norwegian_words_per_1000_chars": 1000 * norwegian / chars if chars else 0.0,
         "pii_findings": len(getattr(r, "pii", ()) or ()),
+        "text_truncated_chars": getattr(r, "text_truncated_chars", 0),
     }])
 
 

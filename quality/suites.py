@@ -36,6 +36,7 @@ def suite_specs(s: QualitySettings) -> dict[str, list[tuple[str, str, str, dict]
             ("language_norwegian", WARNING, "ExpectColumnValuesToBeBetween",
              {"column": "norwegian_words_per_1000_chars", "min_value": s.min_norwegian_words_per_1000_chars}),
             ("no_personal_data", WARNING, "ExpectColumnValuesToBeBetween", {"column": "pii_findings", "max_value": 0}),
+            ("text_not_truncated", WARNING, "ExpectColumnValuesToBeBetween", {"column": "text_truncated_chars", "max_value": 0}),
         ],
         "entities": [
             ("amount_in_range", ERROR, "ExpectColumnValuesToBeBetween",

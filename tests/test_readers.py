@@ -129,3 +129,17 @@ def test_windows_1252_text_is_read_and_nul_bytes_are_dropped():
     with_nul = ("Referat fra møtet. " * 100).encode() + b"\x00\x00skjult tekst"
     result = process_document(RawDocument(with_nul, "referat.txt"))
     assert result.status.value == "ok" and "\x00" not in result.pages[0].text and "skjult tekst" in result.pages[0].text
+
+
+def test_text_beyond_the_limit_is_cut_with_a_warning():
+    from extractors.sandbox import Limits
+    from kommune_etl.models import RawDocument
+    from kommune_etl.pipeline import process_document, validate
+
+    text = "\f".join(f"Side {n}: referat fra møtet i kommunestyret og formannskapet. " * 40 for n in range(1, 6))
+    result = process_document(RawDocument(text.encode(), "langt-referat.txt"), Limits(max_text_chars=5000))
+    assert sum(len(p.text) for p in result.pages) == 5000 and result.page_count == 3
+    assert result.text_truncated_chars == len(text.replace("\f", "")) - 5000
+    checked, validation = validate(result)
+    assert checked.status.value == "ok"
+    assert "text_not_truncated" in {c.check for c in validation.warnings}
