@@ -386,7 +386,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     rows, failing = [], []
     if (args.gold_dir / "PAIRS.tsv").exists():
         return _evaluate_elections(args.gold_dir, args.docs or [args.gold_dir.parent], args.min)
-    failing += _evaluate_meetings(args.gold_dir, folders, args.min)
+    meeting_failures, meeting_keys = _evaluate_meetings(args.gold_dir, folders, args.min)
+    failing += meeting_failures
     if args.reconcile:
         _print_reconciliation(args.reconcile)
     for stem, gold in load_gold(args.gold_dir).items():
@@ -398,7 +399,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
                              s.predicted, s.expected, " ".join(s.missing[:4]), " ".join(s.extra[:4])))
                 if s.label in GATED_LABELS and min(s.precision, s.recall) < args.min:
                     failing.append(f"{s.document} {s.label}")
-    if rows or not failing and not _has_meeting_keys(args.gold_dir):
+    if rows or not meeting_keys:  # a folder of meeting keys only prints the meeting table above
         write_rows(["document", "label", "P", "R", "F1", "found", "expected", "missing", "extra"], rows, "table")
     if failing:
         print(f"below {args.min}: " + ", ".join(failing), file=sys.stderr)
@@ -445,21 +446,16 @@ def _evaluate_elections(keys_dir: Path, folders: list[Path], minimum: float) -> 
     return EXIT_OK
 
 
-def _has_meeting_keys(gold_dir: Path) -> bool:
-    from kommune_etl.meeting_scoring import load_meeting_keys
-
-    return bool(load_meeting_keys(gold_dir))
-
-
-def _evaluate_meetings(gold_dir: Path, folders: list[Path], minimum: float) -> list[str]:
-    """Score every meeting key (Kommunelys `fasit/` format) under GOLD_DIR; the text sits beside its key."""
+def _evaluate_meetings(gold_dir: Path, folders: list[Path], minimum: float) -> tuple[list[str], int]:
+    """Score every meeting key (Kommunelys `fasit/` format) under GOLD_DIR; the text sits beside its key.
+    Returns the documents below ``minimum`` and how many meeting keys there were."""
     from kommune_etl.evaluate import find_documents
     from kommune_etl.meeting_scoring import load_meeting_keys, score_meeting
     from kommune_etl.pipeline import process_document, read_raw
 
     keys = load_meeting_keys(gold_dir)
     if not keys:
-        return []
+        return [], 0
     rows, failing = [], []
     for key_path, key in keys.items():
         documents = find_documents(key_path.stem, [key_path.parent, *folders])[:1]
@@ -478,20 +474,20 @@ def _evaluate_meetings(gold_dir: Path, folders: list[Path], minimum: float) -> l
             failing.append(f"{s.document} meeting")
     write_rows(["document", "type", "template", "attendance P/R", "substitutes", "vote counts", "alternatives",
                 "named voters P/R", "outcomes", "first differences"], rows, "table")
-    return failing
+    return failing, len(keys)
 
 
 def _print_reconciliation(folders: list[Path]) -> None:
+    from extractors.sources.folder import list_files
     from kommune_etl.meeting_scoring import reconcile
     from kommune_etl.pipeline import process_document, read_raw
     from transforms.structures import MEETING_TYPES
 
     documents = []
-    for folder in folders:
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".pdf", ".html", ".docx")):
-            result = process_document(read_raw(path))
-            if result.doc_type in MEETING_TYPES:
-                documents.append((path.name, result.structures.meeting if result.structures else None))
+    for path in list_files(folders):  # what ingest would read there (a folder's manifest is not a document)
+        result = process_document(read_raw(path))
+        if result.doc_type in MEETING_TYPES:
+            documents.append((path.name, result.structures.meeting if result.structures else None))
     r = reconcile(documents)
     print(f"reconciliation over {len(documents)} protocols and decision records: {r.reconciled}/{r.votes} votes "
           f"reconcile ({r.vote_share:.0%}); {r.items_with_outcome}/{r.items} cases have an outcome ({r.outcome_share:.0%})")

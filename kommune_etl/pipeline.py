@@ -112,8 +112,6 @@ def _without_nul(extracted):
 
 def _mask_personal_data(extracted, mask_pii: bool):
     """Find personal data on every page; mask it in the text (same length, so offsets hold) unless off."""
-    from dataclasses import replace
-
     found, pages = [], []
     for page in extracted.pages:
         findings = [f for f in find_pii(page.text) if f.kind != "orgnr"]
@@ -297,8 +295,6 @@ def validate_batch(results: list[DocumentResult], enabled: bool = True, gx_root:
     checkable = [r for r in results if r.status is Status.OK] if enabled else []
     if not checkable:
         return [(r, None) for r in results]
-    from dataclasses import replace
-
     from quality.validate import validator_for
 
     validations = dict(zip((r.sha256 for r in checkable), validator_for(gx_root).validate_many(checkable)))
@@ -335,8 +331,7 @@ def _ingest_batch(run: WarehouseRun, paths: list[Path], limits: Limits, ocr: Ocr
         try:
             raw = read_raw(path)
         except OSError as exc:  # vanished, unreadable, or swapped for a link after listing: skip, say why, go on
-            reason = f"not read: {exc.strerror or type(exc).__name__}" if isinstance(exc, OSError) else str(exc)
-            run.summary.skipped.append((printable(path), reason))
+            run.summary.skipped.append((printable(path), f"not read: {exc.strerror or type(exc).__name__}"))
             yield path, "skipped"
             continue
         if raw.sha256 in copies:
@@ -378,8 +373,6 @@ def _load_one(run: WarehouseRun, result: DocumentResult, validation, state, chan
 
 def _load_failure(con, result: DocumentResult, exc: Exception) -> DocumentResult:
     """Record a document whose load failed (and was rolled back) as rejected, without its pages."""
-    from dataclasses import replace
-
     message = ReadError(ReasonCode.LOAD_FAILED, f"loading failed ({type(exc).__name__}: {exc})").as_error(result.source)
     failed = replace(result, status=Status.REJECTED, pages=(), entities=(), structures=None,
                      error=DocumentError(message.code, message.message))

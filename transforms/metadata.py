@@ -8,6 +8,7 @@ first page; otherwise none, with the year from the title (`Årsmelding 2023`) wh
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -81,13 +82,10 @@ _STAMP = re.compile(r"(?m)^[ \t]*(?P<day>\d{2})\.(?P<month>\d{2})\.(?P<year>\d{4
 def _print_stamp(pages: tuple[Page, ...]) -> date | None:
     """The date a system printed in its page footers (`10.09.2019 17:56:07 Valprotokoll … Side 2`): the same
     date and time on most pages is when the document was made, whatever dates its text speaks of."""
-    seen: dict[str, int] = {}
-    for page in pages[:50]:
-        for m in {m.group(0).strip(): m for m in _STAMP.finditer(page.text)}.values():
-            seen[m.group(0).strip()] = seen.get(m.group(0).strip(), 0) + 1
+    seen = Counter(stamp for page in pages[:50] for stamp in {m.group(0).strip() for m in _STAMP.finditer(page.text)})
     if not seen:
         return None
-    stamp, count = max(seen.items(), key=lambda kv: kv[1])
+    stamp, count = seen.most_common(1)[0]
     if count < min(2, len(pages)):
         return None
     m = _STAMP.match(stamp)

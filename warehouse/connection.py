@@ -35,13 +35,18 @@ def open_warehouse(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyCon
     if not db_path.exists():
         _create(db_path)
     con = duckdb.connect(str(db_path))
-    changed = bool(migrate(con)) | bool(refresh_reference_tables(con))
-    if changed:
-        # Schema changes must not live only in the WAL: DuckDB 1.5.5 cannot replay `COMMENT ON COLUMN` of a
-        # table with a nextval() default (duckdb/duckdb#19712), so a crash before the next checkpoint
-        # would leave a file that never opens again.
-        con.execute("CHECKPOINT")
+    _bring_up_to_date(con)
     return con
+
+
+def _bring_up_to_date(con: duckdb.DuckDBPyConnection) -> None:
+    """Migrate and reload changed reference data, then checkpoint. Schema changes must not live only in the WAL:
+    DuckDB 1.5.5 cannot replay `COMMENT ON COLUMN` of a table with a nextval() default (duckdb/duckdb#19712), so a
+    crash before the next checkpoint would leave a file that never opens again."""
+    applied = migrate(con)
+    reloaded = refresh_reference_tables(con)
+    if applied or reloaded:
+        con.execute("CHECKPOINT")
 
 
 def _create(db_path: Path) -> None:
@@ -52,9 +57,7 @@ def _create(db_path: Path) -> None:
         leftover.unlink(missing_ok=True)
     con = duckdb.connect(str(creating))
     try:
-        migrate(con)
-        refresh_reference_tables(con)
-        con.execute("CHECKPOINT")
+        _bring_up_to_date(con)
     finally:
         con.close()
     os.replace(creating, db_path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
+from transforms.structures.elections import reconciles
 from transforms.structures.records import Meeting, Structures, Vote
 from warehouse.bulk import insert_rows
 
@@ -61,17 +62,15 @@ def _meeting(con: duckdb.DuckDBPyConnection, sha256: str, m: Meeting) -> None:
             (sha256, a.name, a.party, a.party_code, a.role, a.substitute_for, a.title, a.present, a.page)
             for a in m.attendees])
     attendee_parties = {a.name: a.party_code for a in m.attendees}
+    insert_rows(con, "agenda_items", ITEM_COLUMNS, [
+        (sha256, item.case, item.archive_ref, item.title, item.item_type, item.decision_kind, item.proposed_decision,
+         item.decision_text, item.outcome, item.votes_for, item.votes_against, list(item.against_parties),
+         list(item.issues), item.page, item.handled_by) for item in m.items])
+    numbered = [(item.case, n, v) for item in m.items for n, v in enumerate(item.votes, start=1)]
+    insert_rows(con, "votes", VOTE_COLUMNS, [_vote_row(sha256, case, n, v) for case, n, v in numbered])
+    insert_rows(con, "vote_positions", VOTE_POSITION_COLUMNS,
+                [row for case, n, v in numbered for row in _position_rows(sha256, case, n, v, attendee_parties)])
     for item in m.items:
-        insert_rows(con, "agenda_items", ITEM_COLUMNS, [
-            (sha256, item.case, item.archive_ref, item.title, item.item_type, item.decision_kind, item.proposed_decision,
-             item.decision_text, item.outcome, item.votes_for, item.votes_against, list(item.against_parties),
-             list(item.issues), item.page, item.handled_by)])
-        if item.votes:
-            insert_rows(con, "votes", VOTE_COLUMNS, [_vote_row(sha256, item.case, n, v) for n, v in enumerate(item.votes, start=1)])
-            positions = [row for n, v in enumerate(item.votes, start=1)
-                         for row in _position_rows(sha256, item.case, n, v, attendee_parties)]
-            if positions:
-                insert_rows(con, "vote_positions", VOTE_POSITION_COLUMNS, positions)
         for position, p in enumerate(item.extra_proposals, start=1):
             con.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [sha256, item.case, position, p.by, p.kind, p.outcome, p.votes_for, p.votes_against,
@@ -107,8 +106,6 @@ ELECTION_COLUMNS = ("sha256", "part", "election", "election_year", "kind", "lang
 
 
 def _election(con: duckdb.DuckDBPyConnection, sha256: str, part: int, p, area) -> None:
-    from transforms.structures.elections import reconciles
-
     k = p.key_figures
     insert_rows(con, "elections", ELECTION_COLUMNS, [(
         sha256, part, p.election, p.year, p.kind, p.language, p.document_date, area.municipality, area.county, p.district,

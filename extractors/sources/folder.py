@@ -30,9 +30,12 @@ def printable(path: Path | str) -> str:
     return os.fsencode(str(path)).decode("utf-8", errors="backslashreplace")
 
 
+_LINK = "symbolic link (not followed: the inbox is the boundary)"
+
+
 def _skip_reason(path: Path, info: os.stat_result) -> str | None:
     if stat.S_ISLNK(info.st_mode):
-        return "symbolic link (not followed: the inbox is the boundary)"
+        return _LINK
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file (device, pipe or socket)"
     if _BOOKKEEPING.search(path.name):
@@ -66,9 +69,10 @@ def _walk(folder: Path, listing: Listing):
     for root, dirs, files in os.walk(folder, followlinks=False):
         root_path = Path(root)
         for name in sorted(dirs):
-            if name.startswith(".") or (root_path / name).is_symlink():
-                if (root_path / name).is_symlink():
-                    listing.skipped.append((printable(root_path / name), "symbolic link (not followed: the inbox is the boundary)"))
+            linked = (root_path / name).is_symlink()
+            if linked:
+                listing.skipped.append((printable(root_path / name), _LINK))
+            if linked or name.startswith("."):
                 dirs.remove(name)
         dirs.sort()
         for name in sorted(files):

@@ -72,10 +72,6 @@ class UrlRefused(FetchError):
     """A URL outside what the source is configured for (another scheme, host or address): never requested."""
 
 
-def hosts_of(*urls: str | None) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((urllib.parse.urlsplit(u).hostname or "").lower() for u in urls if u))
-
-
 def check_url(url: str, allowed_hosts: tuple[str, ...]) -> None:
     """Only http(s), only to the configured hosts, and no loopback or link-local address behind a name."""
     parts = urllib.parse.urlsplit(url)
@@ -94,7 +90,7 @@ def check_url(url: str, allowed_hosts: tuple[str, ...]) -> None:
         return  # unresolvable: the request itself will fail and say so
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if (ip.is_loopback or ip.is_link_local or ip.is_unspecified) and host not in ("localhost",):
+        if ip.is_loopback or ip.is_link_local or ip.is_unspecified:
             raise UrlRefused(f"{url}: {host} resolves to {address}, a loopback or link-local address; not fetched "
                              "(name the address itself in allowed_hosts if that is really meant)")
 

@@ -251,13 +251,11 @@ _DECISION_LABEL = re.compile(r"(?im)^[ \t]*(?:[A-ZÆØÅ]{2,5}[ \t]+-[ \t]+|[A-Z
 
 
 def _cases(text: str, attendees: tuple[Attendee, ...], page_of: Callable[[int], int | None]) -> tuple[AgendaItem, ...]:
-    anchors = [(m, "handling") for m in HANDLING.finditer(text)]
-    if not anchors:
-        anchors = [(m, "handling_in") for m in HANDLING_IN.finditer(text)]
+    anchors = list(HANDLING.finditer(text)) or list(HANDLING_IN.finditer(text))
     if not anchors:
         return _generic_cases(text, attendees, page_of)
     sections = []
-    for index, (m, _) in enumerate(anchors):
+    for m in anchors:
         heading = _heading_before(text, m.start())
         start = heading.start() if heading else m.start()
         sections.append((start, m, heading))
@@ -283,25 +281,9 @@ def _generic_cases(text: str, attendees: tuple[Attendee, ...], page_of: Callable
 
 def _section_case(text: str, head: re.Match[str], end: int, attendees: tuple[Attendee, ...],
                   page_of: Callable[[int], int | None]) -> AgendaItem:
-    body_text = text[head.end():end]
-    decision = _DECISION_LABEL.search(body_text)
-    handling = body_text[: decision.start()] if decision else body_text
-    decision_text = " ".join(body_text[decision.end():].split()) or None if decision else None
-    votes = read_votes(handling, attendees, page_of, head.end())
-    if not votes and decision_text:
-        votes = read_votes(body_text[decision.start():], attendees, page_of, head.end() + decision.start())
     case = head["case"].replace("-", "/")
-    title = " ".join((head["title"] or f"Sak {case}").split())
-    main = _main_vote(votes)
-    outcome, issues = _outcome(main, votes, decision_text)
-    return AgendaItem(
-        case=case, archive_ref=None, title=title, item_type=_item_type(case, title),
-        decision_kind="taken_note" if _TAKEN_NOTE.search(decision_text or "") else "decision",
-        proposed_decision=next((v.text for v in votes if v.kind == "innstilling" and v.text), None),
-        decision_text=decision_text, outcome=outcome, votes_for=main.votes_for if main else None,
-        votes_against=main.votes_against if main else None, against_parties=main.parties_against if main else (),
-        extra_proposals=(), page=page_of(head.start()), issues=tuple(issues + [i for v in votes for i in v.issues]),
-        votes=votes)
+    return _agenda_item(text, case, head["title"] or f"Sak {case}", head.start(), head.end(), end, _DECISION_LABEL,
+                        attendees, page_of, votes_in_decision=True)
 
 
 def _merge_same_case(items: list[AgendaItem]) -> tuple[AgendaItem, ...]:
@@ -319,11 +301,6 @@ def _merge_same_case(items: list[AgendaItem]) -> tuple[AgendaItem, ...]:
 
 def _case(text: str, start: int, anchor: re.Match[str], heading: re.Match[str] | None, end: int,
           attendees: tuple[Attendee, ...], page_of: Callable[[int], int | None]) -> AgendaItem:
-    body_text = text[anchor.end():end]
-    decision = _DECISION.search(body_text)
-    handling = body_text[: decision.start()] if decision else body_text
-    decision_text = " ".join(body_text[decision.end():].split()) if decision else None
-    votes = read_votes(handling, attendees, page_of, anchor.end())
     handled_by = _body_name(anchor["body"]) if "body" in anchor.groupdict() else None
     if heading:
         case = f"{heading['prefix']} {heading['case']}"
@@ -331,16 +308,33 @@ def _case(text: str, start: int, anchor: re.Match[str], heading: re.Match[str] |
     else:
         case = anchor["case"] if "case" in anchor.groupdict() else "?"
         title = f"Sak {case}"  # a decision record prints no title; the case number is what it names
+    return _agenda_item(text, case, title, start, anchor.end(), end, _DECISION, attendees, page_of, handled_by=handled_by)
+
+
+def _agenda_item(text: str, case: str, title: str, start: int, body_start: int, end: int, decision_heading: re.Pattern[str],
+                 attendees: tuple[Attendee, ...], page_of: Callable[[int], int | None], handled_by: str | None = None,
+                 votes_in_decision: bool = False) -> AgendaItem:
+    """One case: its handling (votes) before the decision heading, the decision after it, and the outcome.
+
+    With ``votes_in_decision`` a layout that states the vote under the decision heading (`Vedtak: Samrøystes
+    vedtak.`) is read there when the handling has none."""
+    body_text = text[body_start:end]
+    decision = decision_heading.search(body_text)
+    handling = body_text[: decision.start()] if decision else body_text
+    decision_text = (" ".join(body_text[decision.end():].split()) or None) if decision else None
+    votes = read_votes(handling, attendees, page_of, body_start)
+    if votes_in_decision and not votes and decision_text:
+        votes = read_votes(body_text[decision.start():], attendees, page_of, body_start + decision.start())
     main = _main_vote(votes)
-    outcome, issues = _outcome(main, votes, decision_text)
+    outcome, issues = _outcome(main, decision_text)
     if outcome is None and case.startswith("FO") and _ANSWERED.search(handling):
         outcome, issues = "answered", []
-    proposed = next((v.text for v in votes if v.kind == "innstilling" and v.text), None)
     title = " ".join(title.split())
     return AgendaItem(
         case=case, archive_ref=None, title=title, item_type=_item_type(case, title),
         decision_kind="taken_note" if _TAKEN_NOTE.search(decision_text or "") else "decision",
-        proposed_decision=proposed, decision_text=decision_text or None, outcome=outcome,
+        proposed_decision=next((v.text for v in votes if v.kind == "innstilling" and v.text), None),
+        decision_text=decision_text, outcome=outcome,
         votes_for=main.votes_for if main else None, votes_against=main.votes_against if main else None,
         against_parties=main.parties_against if main else (), extra_proposals=(), page=page_of(start),
         issues=tuple(issues + [i for v in votes for i in v.issues]), votes=votes, handled_by=handled_by)
@@ -366,7 +360,7 @@ def _main_vote(votes: tuple[Vote, ...]) -> Vote | None:
     return deciding[-1] if deciding else (votes[-1] if votes else None)
 
 
-def _outcome(main: Vote | None, votes: tuple[Vote, ...], decision_text: str | None) -> tuple[str | None, list[str]]:
+def _outcome(main: Vote | None, decision_text: str | None) -> tuple[str | None, list[str]]:
     """unanimous | majority | rejected | postponed | adopted (a decision with no vote stated) | None, and why not."""
     if main is None:
         if decision_text:
@@ -393,7 +387,7 @@ def _item_type(case: str, title: str) -> str:
         return "referat"
     if case.startswith("DS") or "delegert" in lowered:
         return "delegated"
-    if case.startswith("FO") or lowered.startswith(("interpellasjon", "spørsmål", "spørsmål")):
+    if case.startswith("FO") or lowered.startswith(("interpellasjon", "spørsmål")):
         return "question"
     if "orientering" in lowered:
         return "orientation"

@@ -52,7 +52,6 @@ RESULT_THEREFORE = re.compile(rf"(?i)\bDermed\s+(?:ble|vart|blei|er)\s+(?P<what>
 # What was voted on is the start of the sentence before the verb; it is read backwards from the match
 # (`_sentence_before`). Each pattern starts at its verb or count, so the regex engine can skip ahead to
 # the few places that could match (a leading lazy group made every pattern quadratic in the sentence).
-_WHAT = r"(?P<what>)"
 _COUNT_WORD = r"(?:stemmer|røyster|stemme|røyst)"
 #: `Innstillingen ble vedtatt med 20 mot 15 stemmer (FRP, H)` · `vedtatt med 8 mot 3 stemmer` · `falt med 3 mot 8 røyster`
 RESULT_COUNTED = re.compile(
@@ -230,34 +229,36 @@ def _events(text: str) -> list[tuple[int, str, object]]:
     for m in _finditer(RESULT_POSTPONED, text, _spans(lowered, _POSTPONED_WORDS)):
         add(m.start(), m.end(), "result", _Result("saken", "postponed", start=m.start(), end=m.end()))
     for m in _finditer(RESULT_COUNTED, text, near_mot):
-        verb = m["verb"].lower()
-        adopted = verb.startswith("vedt")
-        parties = _party_list(m["parties"])
-        add(m.start("verb"), m.end(), "result", _Result(_clean_what(_what(text, m)), "adopted" if adopted else "rejected",
+        adopted = m["verb"].lower().startswith("vedt")
+        what = _sentence_before(text, m.start())
+        add(m.start("verb"), m.end(), "result", _Result(_clean_what(what), "adopted" if adopted else "rejected",
                                                         votes_for=int(m["for"]), votes_against=int(m["against"]),
-                                                        parties_against=parties if adopted else (),
-                                                        start=m.start(), end=m.end(), written=_what(text, m) + m.group(0)))
+                                                        parties_against=_party_list(m["parties"]) if adopted else (),
+                                                        start=m.start(), end=m.end(), written=what + m.group(0)))
     for m in _finditer(RESULT_COUNT_FIRST, text, near_mot):
-        add(m.start(), m.end(), "result", _Result(_clean_what(_what(text, m)), "rejected" if m["neg"] else "adopted",
+        add(m.start(), m.end(), "result", _Result(_clean_what(_sentence_before(text, m.start())),
+                                                  "rejected" if m["neg"] else "adopted",
                                                   votes_for=int(m["for"]), votes_against=int(m["against"]), start=m.start(), end=m.end()))
     for m in _finditer(RESULT_AGAINST_FIRST, text, near_mot):
         adopted = int(m["for"]) > int(m["against"])
         add(m.start(), m.end(), "result", _Result(m["what"].lower(), "adopted" if adopted else "rejected",
                                                   votes_for=int(m["for"]), votes_against=int(m["against"]), start=m.start(), end=m.end()))
     for m in _finditer(RESULT_AGAINST_ONLY, text, near_mot):
-        add(m.start(), m.end(), "result", _Result(_clean_what(_what(text, m)), "adopted", votes_against=int(m["against"]),
+        add(m.start(), m.end(), "result", _Result(_clean_what(_sentence_before(text, m.start())), "adopted",
+                                                  votes_against=int(m["against"]),
                                                   parties_against=_party_list(m["parties"]), start=m.start(), end=m.end()))
     for m in _finditer(RESULT_UNANIMOUS, text, near_unanimous):
-        add(m.start(), m.end(), "result", _Result(_clean_what(_what(text, m)), "adopted", unanimous=True, start=m.start(),
-                                                  end=m.end()))
+        add(m.start(), m.end(), "result", _Result(_clean_what(_sentence_before(text, m.start())), "adopted", unanimous=True,
+                                                  start=m.start(), end=m.end()))
     for m in _finditer(RESULT_FELL, text, near_fell):
-        add(m.start(), m.end(), "result", _Result(_clean_what(_what(text, m)), "rejected", start=m.start(), end=m.end(),
-                                                  written=_what(text, m) + m.group(0)))
+        what = _sentence_before(text, m.start())
+        add(m.start(), m.end(), "result", _Result(_clean_what(what), "rejected", start=m.start(), end=m.end(),
+                                                  written=what + m.group(0)))
     for m in _finditer(RESULT_PARENTHESISED, text, near_mot):
         add(m.start(), m.end(), "result", _Result("", None, votes_for=int(m["for"]), votes_against=int(m["against"]),
                                                   start=m.start(), end=m.end()))
     for m in PROPOSAL_INTRO.finditer(text):
-        by = _strip_role(m["by"])
+        by = " ".join(m["by"].split())
         kind = _kind(m["kind"])
         add(m.start(), m.end(), "proposal", _Proposal(kind, kind, by, (m["party"] or "").strip() or None, m.end()))
     for m in PROPOSAL_IN_MEETING.finditer(text):
@@ -289,15 +290,13 @@ def _sentence_before(text: str, position: int, limit: int = 200) -> str:
     return window[ends[-1]:] if ends else window
 
 
-def _what(text: str, m: re.Match[str]) -> str:
-    written = m.groupdict().get("what") or m.groupdict().get("what2") or ""
-    return written or _sentence_before(text, m.start())
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _voters_end(text: str, start: int, limit: int) -> int:
     """Where a list of named voters ends: the next tally, a result sentence, or a blank line."""
     candidates = [limit]
-    for pattern in (RESULT_THEREFORE, re.compile(r"\n[ \t]*\n")):
+    for pattern in (RESULT_THEREFORE, _BLANK_LINE):
         m = pattern.search(text, start, limit)
         if m:
             candidates.append(m.start())
@@ -338,14 +337,8 @@ def _clean_what(what: str) -> str:
 
 
 def _kind(word: str) -> str:
-    word = word.lower()
-    if word in ("framlegg", "fremlegg"):
-        return "forslag"
-    return word.replace("framlegg", "forslag").replace("fremlegg", "forslag")
-
-
-def _strip_role(by: str) -> str:
-    return " ".join(by.split())
+    """`tilleggsframlegg` → `tilleggsforslag`: nynorsk and bokmål proposals get one name."""
+    return word.lower().replace("framlegg", "forslag").replace("fremlegg", "forslag")
 
 
 def _casting_role(m: re.Match[str] | None) -> str | None:
