@@ -52,7 +52,7 @@ def run_bounded(function, args: tuple, kwargs: dict, timeout_s: float, memory_mb
             outcome = receiver.recv()
         except EOFError:
             child.join(5)
-            raise _death_reason(child.exitcode, memory_mb) from None
+            raise _death_reason(child.exitcode, memory_mb, what) from None
     finally:
         receiver.close()
         if child.is_alive():
@@ -78,12 +78,12 @@ def _children_allowed():
         config["daemon"] = daemonic
 
 
-def _death_reason(exitcode: int | None, memory_mb: int) -> ReadError:
+def _death_reason(exitcode: int | None, memory_mb: int, what: str = "work") -> ReadError:
     """Why a child died without answering. PDFium aborts when an allocation fails under the ceiling."""
     if exitcode in (-signal.SIGABRT, -signal.SIGKILL):
-        return ReadError(ReasonCode.TOO_LARGE, f"the reader was stopped (exit {exitcode}), most likely on reaching "
+        return ReadError(ReasonCode.TOO_LARGE, f"{what} was stopped (exit {exitcode}), most likely on reaching "
                                                f"its {memory_mb} MB memory ceiling")
-    return ReadError(ReasonCode.READER_CRASHED, f"the reader process died without a result (exit {exitcode})")
+    return ReadError(ReasonCode.READER_CRASHED, f"{what} died without a result (exit {exitcode})")
 
 
 def _address_space_bytes() -> int:

@@ -14,14 +14,17 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 
 from extractors.ocr import OcrSettings, ocr_document
-from extractors.sandbox import Limits, read_isolated
+from extractors.readers import preload_libraries, read_document
+from extractors.sandbox import Limits, read_isolated, run_bounded
 from extractors.sniff import PDF, sniff_media_type
 from extractors.sources.folder import list_inbox, printable
 from kommune_etl import __version__
-from kommune_etl.models import DocumentError, DocumentResult, RawDocument, ReadError, ReasonCode, Status
+from kommune_etl.models import (DocumentError, DocumentResult, ExtractedDocument, Page, RawDocument, ReadError, ReasonCode,
+                                Status)
 from transforms.classify import classify
 from transforms.metadata import extract_metadata
 from transforms.nlp.pipeline import extract_entities
@@ -36,22 +39,56 @@ from warehouse.search import rebuild_search_index
 
 def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: str | None = None,
                      ocr: OcrSettings = OcrSettings(), mask_pii: bool = True) -> DocumentResult:
-    """Run one document through every stage that needs no database."""
+    """Run one document through every stage that needs no database, each bounded by ``limits`` in time and memory.
+
+    A PDF is read in one bounded child, OCR'd page by page in others (a long scan is not one budget), then
+    analysed in a last one; any other format is read and analysed in a single bounded child. A document that
+    runs out of time or memory is rejected with that reason and keeps no pages (they were never masked)."""
     media_type = raw.media_type or sniff_media_type(raw.content, raw.source)
     base = dict(sha256=raw.sha256, source=raw.source, byte_size=len(raw.content), media_type=media_type)
     try:
         if not raw.content:
             raise ReadError(ReasonCode.EMPTY, "the file is empty (0 bytes)")
-        extracted = read_isolated(raw.content, media_type, limits, pdf_backend)
+        _warm_up()
         if media_type == PDF:
-            extracted = ocr_document(raw.content, extracted, ocr)
-        extracted = _without_nul(extracted)
-        extracted, truncated = _bounded_text(extracted, limits.max_text_chars)
-        if not any(p.text.strip() for p in extracted.pages):
-            raise ReadError(ReasonCode.NO_TEXT_LAYER, f"all {len(extracted.pages)} pages are images without a text layer "
-                                                      "(a scan) and OCR is switched off")
+            extracted = ocr_document(raw.content, read_isolated(raw.content, media_type, limits, pdf_backend), ocr)
+            return run_bounded(_analyse, (base, extracted, limits.max_text_chars, mask_pii), {}, limits.timeout_s,
+                               limits.memory_mb, "the analysis")
+        if len(raw.content) > limits.max_bytes:
+            raise ReadError(ReasonCode.TOO_LARGE, f"{len(raw.content)} bytes is over the limit of {limits.max_bytes} bytes")
+        preload_libraries(media_type)
+        return run_bounded(_read_and_analyse, (base, raw.content, media_type, limits.max_text_chars, mask_pii), {},
+                           limits.timeout_s, limits.memory_mb, "reading and analysis")
     except ReadError as exc:
         return DocumentResult(**base, status=Status.REJECTED, error=exc.as_error(raw.source))
+
+
+def _read_and_analyse(base: dict, content: bytes, media_type: str, max_text_chars: int, mask_pii: bool) -> DocumentResult:
+    return _analyse(base, read_document(content, media_type), max_text_chars, mask_pii)
+
+
+_WARM_UP_TEXT = ("Steinkjer kommune\nMøteprotokoll\nUtval: Kommunestyret\nMøtedato: 12.03.2024\n"
+                 "Sak 12/24 Tilskott til kulturhus 2024–2025\nBehandling: Forslag fra Arbeiderpartiet (Ap).\n"
+                 "Vedtak: Kommunestyret gir kr 1 250 000 til Trøndelag fylkeskommune. Enstemmig vedtatt.\n")
+
+
+@cache
+def _warm_up() -> None:
+    """Run the analysis once in this process on a short text, so every forked analysis starts with the
+    language pipeline and the reference data already loaded (copy-on-write) instead of loading them again."""
+    page = Page(number=1, text=_WARM_UP_TEXT)
+    _analyse(dict(sha256="0" * 64, source="warm-up", byte_size=0, media_type="text/plain"),
+             ExtractedDocument(pages=(page,), extractor="warm-up", media_type="text/plain"), 10_000, True)
+
+
+def _analyse(base: dict, extracted: ExtractedDocument, max_text_chars: int, mask_pii: bool) -> DocumentResult:
+    """Every stage after reading: bound the text, mask personal data, then metadata, classification, entities
+    and structures. Runs in a bounded child; a stage's exception becomes the reason code `stage_failed`."""
+    extracted = _without_nul(extracted)
+    extracted, truncated = _bounded_text(extracted, max_text_chars)
+    if not any(p.text.strip() for p in extracted.pages):
+        raise ReadError(ReasonCode.NO_TEXT_LAYER, f"all {len(extracted.pages)} pages are images without a text layer "
+                                                  "(a scan) and OCR is switched off")
     stage = "personal data"
     try:
         extracted, pii = _mask_personal_data(extracted, mask_pii)
@@ -68,10 +105,13 @@ def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: s
         entities = extract_entities(extracted.pages, meta.reference_date())
         stage = "structures"
         structures = extract_structures(extracted.pages, classification.doc_type, meta.reference_date())
+    except MemoryError:
+        raise  # over the memory budget: the bounded child reports `too_large`
     except Exception as exc:  # one document's bug must not end the run: it becomes a reason code
         error = ReadError(ReasonCode.STAGE_FAILED, f"the {stage} stage failed ({type(exc).__name__}: {exc})")
-        return DocumentResult(**base, status=Status.REJECTED, extractor=extracted.extractor, pages=extracted.pages,
-                              error=error.as_error(raw.source))
+        pages = extracted.pages if stage != "personal data" or not mask_pii else ()
+        return DocumentResult(**base, status=Status.REJECTED, extractor=extracted.extractor, pages=pages,
+                              error=error.as_error(base["source"]))
     return DocumentResult(
         **base,
         status=Status.OK,

@@ -88,6 +88,45 @@ def test_file_over_the_byte_limit_is_too_large():
     assert result.error.code == "too_large"
 
 
+def _long_text(pages: int, fnr: str = "15038712486") -> bytes:
+    """A plain-text protocol of many pages (form feeds), a national identity number on the first."""
+    page = "Kommunestyret vedtok tilskott på kr 1 250 000 til Steinkjer kommune 12.03.2024. " * 60
+    return (f"Søker: Kari Nordmann, fnr {fnr}\n" + "\f".join([page] * pages)).encode()
+
+
+def test_the_analysis_is_bounded_in_time_and_keeps_no_unmasked_pages():
+    """Masking, entities and structures run under the document's time budget, not unbounded in the run's
+    process: a text that needs longer is rejected as `timeout`, and nothing of its (unmasked) text is kept."""
+    raw = RawDocument(_long_text(400), "long.txt")
+    result = process_document(raw, Limits(timeout_s=1.0))
+    assert result.status is Status.REJECTED and result.error.code == "timeout"
+    assert "long.txt" in result.error.message and "analysis" in result.error.message
+    assert result.pages == ()
+
+
+def test_the_analysis_is_bounded_in_memory():
+    result = process_document(RawDocument(_long_text(1000).replace(b"\f", b" "), "long.txt"), Limits(memory_mb=16))
+    assert result.status is Status.REJECTED and result.error.code == "too_large"
+    assert result.pages == ()
+
+
+def test_a_text_without_page_breaks_over_spacys_length_limit_is_analysed_in_pieces():
+    """One 1.9-million-character page (spaCy refuses texts over 1 000 000): read in pieces cut at line breaks,
+    every amount found at its offset in the page."""
+    text = _long_text(400).replace(b"\f", b"\n")
+    result = process_document(RawDocument(text, "one-page.txt"), Limits())
+    assert result.status is Status.OK and len(result.pages) == 1 and len(result.pages[0].text) > 1_000_000
+    amounts = [e for e in result.entities if e.label == "AMOUNT"]
+    assert len(amounts) == 400 * 60 and all(result.pages[0].text[e.start:e.end] == e.text for e in amounts)
+
+
+def test_the_same_text_is_analysed_and_masked_within_its_budget():
+    result = process_document(RawDocument(_long_text(3), "short.txt"), Limits())
+    assert result.status is Status.OK and len(result.pages) == 3
+    assert "15038712486" not in result.pages[0].text and "***********" in result.pages[0].text
+    assert sum(e.label == "AMOUNT" and e.value == 1_250_000 for e in result.entities) == 180
+
+
 def _read_in_a_daemon(queue):
     from extractors.sandbox import read_isolated
 

@@ -45,24 +45,46 @@ def default_nlp() -> Language:
     return build_nlp()
 
 
+#: A page longer than this is analysed in pieces cut at line breaks: spaCy refuses texts over ``nlp.max_length``
+#: (1 000 000) and its memory grows with a doc's length; a text file without page breaks is one long page.
+SEGMENT_CHARS = 100_000
+
+
 def extract_entities(pages: tuple[Page, ...], reference_date: date, nlp: Language | None = None) -> tuple[Entity, ...]:
     nlp = nlp or default_nlp()
     cells_by_page = _table_cells_by_page(pages)
-    docs = []
+    docs, where = [], []
     for page in pages:
-        doc = nlp.make_doc(page.text)
-        doc._.kommune_context = {"reference_date": reference_date, "table_cells": cells_by_page.get(page.number, ()),
-                                 "text": page.text}
-        docs.append(doc)
+        cells = cells_by_page.get(page.number, ())
+        for offset, text in segments(page.text):
+            doc = nlp.make_doc(text)
+            in_segment = tuple(replace(c, start=c.start - offset, end=c.end - offset) for c in cells
+                               if offset <= c.start and c.end <= offset + len(text)) if offset or len(text) < len(page.text) else cells
+            doc._.kommune_context = {"reference_date": reference_date, "table_cells": in_segment, "text": text}
+            docs.append(doc)
+            where.append((page, offset))
     entities: list[Entity] = []
-    for page, doc in zip(pages, nlp.pipe(docs, batch_size=nlp.batch_size)):
+    for (page, offset), doc in zip(where, nlp.pipe(docs, batch_size=nlp.batch_size)):
         for found in doc._.kommune_entities or ():
             label, text, value, start, end, value_max, *source = found
             confidence = round(page.ocr_confidence / 100, 3) if page.ocr_confidence is not None else None
-            entities.append(Entity(label, text, value, page.number, start, end, value_max,
+            entities.append(Entity(label, text, value, page.number, start + offset, end + offset, value_max,
                                    source[0] if source else "rules", confidence))
     entities.sort(key=lambda e: (e.page, e.start, e.label))
     return tuple(entities)
+
+
+def segments(text: str, size: int = SEGMENT_CHARS) -> list[tuple[int, str]]:
+    """``text`` as (offset, piece) pieces of at most ``size`` characters, cut after a line break where there is
+    one (else after a space, else anywhere)."""
+    out, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = window.rfind("\n") + 1 or window.rfind(" ") + 1 or size
+        out.append((start, window[:cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
 
 
 def _table_cells_by_page(pages: tuple[Page, ...]) -> dict[int, list]:
