@@ -4,6 +4,9 @@ Runs only where needed: a page with images and no text, or a text layer that fai
 (`(cid:N)` tokens, few word-like tokens). Each page is rendered and recognised in its own bounded child
 (`run_bounded`): one slow or hostile page costs its time budget, not the run. Results are cached by
 the sha256 of the rendered page (plus language, resolution and Tesseract version), so re-runs are free.
+An entry holds the text of a page that may carry personal data, so it is encrypted (AES-GCM) with a second
+hash of the same page image: only someone who holds the document can read its entry; the cache itself
+(beside the warehouse or in the user cache) holds no clear text.
 Pages record how their text was obtained (`text_layer`, `ocr`, `ocr_replaced_layer`) and the mean word
 confidence (0–100).
 """
@@ -117,9 +120,8 @@ def _ocr_page(content: bytes, index: int, settings: OcrSettings, cache_dir: str)
     pixels = without_table_rules(pixels, min_run=max(40, settings.dpi // 3))
     height, width = pixels.shape
     pgm = b"P5\n%d %d\n255\n" % (width, height) + pixels.astype("uint8").tobytes()
-    key = hashlib.sha256(pgm + f"|{settings.lang}|{settings.dpi}|{tesseract_version()}".encode()).hexdigest()
-    cached = Path(cache_dir) / key[:2] / f"{key}.json"
-    hit = _read_cached(cached)
+    cached, secret = _cache_entry(Path(cache_dir), pgm + f"|{settings.lang}|{settings.dpi}|{tesseract_version()}".encode())
+    hit = _read_cached(cached, secret)
     if hit is not None:
         return hit
     with tempfile.TemporaryDirectory() as tmp:
@@ -134,18 +136,29 @@ def _ocr_page(content: bytes, index: int, settings: OcrSettings, cache_dir: str)
     if done.returncode != 0:
         raise ReadError(ReasonCode.READER_CRASHED, f"tesseract failed on page {index + 1}: {done.stderr.strip()[:200]}")
     text, confidence = parse_tsv(done.stdout)
-    _write_cached(cached, {"text": text, "confidence": confidence})
+    _write_cached(cached, secret, {"text": text, "confidence": confidence})
     return text, confidence
 
 
-def _read_cached(path: Path) -> tuple[str, float | None] | None:
+def _cache_entry(cache_dir: Path, page: bytes) -> tuple[Path, bytes]:
+    """Where a page's entry lives and the key that opens it: two unrelated hashes of the page image and settings."""
+    name = hashlib.sha256(b"kommune-etl ocr entry|" + page).hexdigest()
+    secret = hashlib.sha256(b"kommune-etl ocr key|" + page).digest()
+    return cache_dir / name[:2] / f"{name}.ocr", secret
+
+
+def _read_cached(path: Path, secret: bytes) -> tuple[str, float | None] | None:
     """A cache entry, or None when there is none or it is unreadable (then it is rebuilt, never trusted)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        sealed = path.read_bytes()
+        record = json.loads(AESGCM(secret).decrypt(sealed[:12], sealed[12:], None))
         text, confidence = record["text"], record["confidence"]
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, InvalidTag):
         path.unlink(missing_ok=True)
         return None
     if not isinstance(text, str) or not (confidence is None or isinstance(confidence, (int, float))):
@@ -154,13 +167,17 @@ def _read_cached(path: Path) -> tuple[str, float | None] | None:
     return text, confidence
 
 
-def _write_cached(path: Path, record: dict) -> None:
-    """Write beside the entry and rename into place: a crash leaves no truncated entry under the key."""
+def _write_cached(path: Path, secret: bytes, record: dict) -> None:
+    """Seal the entry, write it beside its place and rename it in: a crash leaves no truncated entry under the key."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    sealed = nonce + AESGCM(secret).encrypt(nonce, json.dumps(record, ensure_ascii=False).encode(), None)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False)
+    handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False)
     try:
         with handle:
-            json.dump(record, handle, ensure_ascii=False)
+            handle.write(sealed)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(handle.name, path)

@@ -79,7 +79,12 @@ def test_ocr_is_cached_by_page_content(tmp_path):
     started = time.perf_counter()
     first = process_document(read_raw(BERGEN), ocr=settings)
     cold = time.perf_counter() - started
-    assert len(list(tmp_path.rglob("*.json"))) == 5
+    entries = list(tmp_path.rglob("*.ocr"))
+    assert len(entries) == 5
+    words = {w for p in first.pages for w in p.text.split() if len(w) >= 6 and w.isalpha()}
+    assert len(words) > 50
+    sealed = b"".join(e.read_bytes() for e in entries)
+    assert not [w for w in words if w.encode() in sealed]  # the cache holds no clear text: entries are encrypted
     started = time.perf_counter()
     second = process_document(read_raw(BERGEN), ocr=settings)
     warm = time.perf_counter() - started
@@ -137,14 +142,18 @@ def test_our_ocr_reads_a_sande_page_as_well_as_its_scanner_layer(tmp_path):
 
 
 def test_ocr_cache_entries_are_atomic_and_a_corrupt_one_is_rebuilt(tmp_path):
-    from extractors.ocr import _read_cached, _write_cached
+    from extractors.ocr import _cache_entry, _read_cached, _write_cached
 
-    entry = tmp_path / "ab" / "abcd.json"
-    _write_cached(entry, {"text": "Møtebok", "confidence": 91.5})
-    assert _read_cached(entry) == ("Møtebok", 91.5)
-    assert [p.name for p in entry.parent.iterdir()] == ["abcd.json"]   # no temporary file left behind
-    entry.write_text('{"text": "Møte', encoding="utf-8")               # what a crash mid-write used to leave
-    assert _read_cached(entry) is None and not entry.exists()           # ignored and removed: OCR runs again
+    entry, secret = _cache_entry(tmp_path, b"P5 page image|nor|300")
+    _write_cached(entry, secret, {"text": "Møtebok 15038712486", "confidence": 91.5})
+    assert _read_cached(entry, secret) == ("Møtebok 15038712486", 91.5)
+    assert [p.name for p in entry.parent.iterdir()] == [entry.name]     # no temporary file left behind
+    assert b"15038712486" not in entry.read_bytes() and "Møtebok".encode() not in entry.read_bytes()
+    _, other = _cache_entry(tmp_path, b"another page|nor|300")
+    assert _read_cached(entry, other) is None and not entry.exists()    # only the page's own image opens it
+    _write_cached(entry, secret, {"text": "Møtebok", "confidence": 91.5})
+    entry.write_bytes(entry.read_bytes()[:20])                          # what a crash mid-write used to leave
+    assert _read_cached(entry, secret) is None and not entry.exists()   # ignored and removed: OCR runs again
 
 
 def test_table_rules_are_painted_out_and_text_is_kept():
