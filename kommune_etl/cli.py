@@ -235,7 +235,7 @@ def _print_summary(summary, db: Path) -> None:
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from kommune_etl.contract import document_json
-    from kommune_etl.models import Status
+    from kommune_etl.models import RawDocument, Status
     from kommune_etl.pipeline import process_document, read_raw
 
     if not args.file.is_file():
@@ -243,7 +243,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from extractors.ocr import OcrSettings
 
-    result = process_document(read_raw(args.file), _limits(args), ocr=OcrSettings(enabled=not args.no_ocr))
+    from transforms.pii import pseudonymise
+
+    raw = read_raw(args.file)
+    raw = RawDocument(raw.content, pseudonymise(raw.source, None))  # personal data in the file's name is masked too
+    result = process_document(raw, _limits(args), ocr=OcrSettings(enabled=not args.no_ocr))
     if not args.no_checks:
         from kommune_etl.pipeline import validate
 

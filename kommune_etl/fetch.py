@@ -16,7 +16,8 @@ from pathlib import Path
 from extractors.sources import einnsyn, elements
 from extractors.sources.config import SourceConfig
 from extractors.sources.http import FetchError, FetchSummary, HttpPolicy, PoliteClient, fetch_document, list_links
-from warehouse.connection import open_warehouse
+from warehouse.archive import RawArchive
+from warehouse.connection import open_warehouse, raw_archive_dir
 from warehouse.sources import known_documents, record_outcomes, record_run, watermark
 
 
@@ -55,8 +56,10 @@ def fetch_source(source: SourceConfig, inbox: Path, db_path: Path, window=None, 
             links = list_links(client, source.url)
     except FetchError as exc:
         links, summary.error = [], f"source {source.name!r}: listing failed: {exc}"
+    name = RawArchive(raw_archive_dir(db_path)).source_name  # personal data in a URL is stored pseudonymised
     for link in links:
-        outcome = fetch_document(client, link, Path(inbox), known.get(link.url))
+        outcome = fetch_document(client, link, Path(inbox), known.get(name(link.url)))
+        outcome = replace(outcome, url=name(outcome.url), message=name(outcome.message))
         summary.outcomes.append(outcome)
         with closing(open_warehouse(db_path)) as con:  # recorded as it happens: a killed fetch keeps what it did
             record_outcomes(con, source.name, [outcome])

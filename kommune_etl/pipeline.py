@@ -196,6 +196,17 @@ class IngestSummary:
 ProgressCallback = Callable[[Path, str], None]
 
 
+def source_names_for(db_path: Path, mask_pii: bool = True) -> Callable[[str], str]:
+    """How a file name or URL is stored: personal data in it pseudonymised with the warehouse's key (the same
+    name gives the same stored source every run), or as it is under ``--keep-personal-data``."""
+    return RawArchive(raw_archive_dir(db_path)).source_name if mask_pii else str
+
+
+def _named(raw: RawDocument, name: Callable[[str], str]) -> RawDocument:
+    stored = name(raw.source)
+    return raw if stored == raw.source else replace(raw, source=stored)
+
+
 def ocr_settings_for(db_path: Path, enabled: bool = True) -> OcrSettings:
     """OCR results are cached beside the warehouse (`<dir>/ocr-cache/`), like the raw archive."""
     return OcrSettings(enabled=enabled, cache_dir=Path(db_path).parent / "ocr-cache")
@@ -260,10 +271,11 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
     files = listing.files
     ocr = ocr or ocr_settings_for(db_path)
     with warehouse_run(db_path, command, check_quality, alerts, mask_pii) as run:
-        run.summary.skipped.extend(listing.skipped)
+        name = source_names_for(db_path, mask_pii)
+        run.summary.skipped.extend((name(path), reason) for path, reason in listing.skipped)
         for start in range(0, len(files), VALIDATION_BATCH):
             batch = files[start:start + VALIDATION_BATCH]
-            for path, outcome in _ingest_batch(run, batch, limits, ocr, check_quality, mask_pii):
+            for path, outcome in _ingest_batch(run, batch, limits, ocr, check_quality, mask_pii, name):
                 if on_document:
                     on_document(path, outcome)
     return run.summary
@@ -288,7 +300,8 @@ def process_for_load(raws: Iterable[RawDocument], db_path: Path, limits: Limits 
     """Every database-free stage for a batch of documents, as the CLI runs them (OCR cache and GX project beside
     the warehouse; the batch validated together, so GX's fixed cost is paid once)."""
     ocr = ocr_settings_for(db_path)
-    raws = list(raws)
+    name = source_names_for(db_path, mask_pii)
+    raws = [_named(raw, name) for raw in raws]
     results = []
     for raw in raws:
         results.append(process_document(raw, limits, ocr=ocr, mask_pii=mask_pii))
@@ -363,17 +376,18 @@ def _prepare(run: WarehouseRun, raw: RawDocument):
 
 
 def _ingest_batch(run: WarehouseRun, paths: list[Path], limits: Limits, ocr: OcrSettings, check_quality: bool,
-                  mask_pii: bool):
+                  mask_pii: bool, name: Callable[[str], str]):
     """Archive and process each document, validate the batch together, then load one by one."""
     pending = []
     copies: dict[str, list[RawDocument]] = {}  # the same bytes at a second path in this batch: one document
     for path in paths:
         try:
-            raw = read_raw(path)
+            raw = _named(read_raw(path), name)
         except OSError as exc:  # vanished, unreadable, or swapped for a link after listing: skip, say why, go on
-            run.summary.skipped.append((printable(path), f"not read: {exc.strerror or type(exc).__name__}"))
-            yield path, "skipped"
+            run.summary.skipped.append((name(printable(path)), f"not read: {exc.strerror or type(exc).__name__}"))
+            yield Path(name(printable(path))), "skipped"
             continue
+        path = Path(raw.source)  # progress shows the name as stored
         if raw.sha256 in copies:
             copies[raw.sha256].append(raw)
             continue

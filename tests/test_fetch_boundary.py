@@ -106,3 +106,32 @@ def test_fetch_holds_no_lock_while_downloading_and_records_as_it_goes(tmp_path):
                                policy=HttpPolicy(min_interval_s=0.0, retries=0))
     assert [o.status for o in summary.outcomes] == ["fetched", "fetched"]
     assert seen_meanwhile == [(0, "1", "")]
+
+
+def test_urls_with_identity_numbers_are_recorded_pseudonymised_and_still_known(tmp_path):
+    """A listing links `vedtak-15038712486.pdf`: the warehouse records the URL with a keyed pseudonym for the
+    number, and the next fetch still recognises the document (asks conditionally, gets 304)."""
+    import duckdb
+
+    from conftest import SAMPLES_PDF
+    from extractors.sources.config import SourceConfig
+    from kommune_etl.fetch import fetch_source
+    from local_api import file_answer, json_answer
+
+    body = next(SAMPLES_PDF.glob("*.pdf")).read_bytes()
+
+    def respond(path, query, headers):
+        if path == "/feed.json":
+            return json_answer({"items": [{"url": "/docs/vedtak-15038712486.pdf"}], "next": None})
+        return file_answer(body, headers)
+
+    db_path = tmp_path / "w.duckdb"
+    with serve(respond) as (url, requests):
+        policy = HttpPolicy(min_interval_s=0.0, backoff_s=0.01, retries=1)
+        first = fetch_source(SourceConfig.listing(f"{url}/feed.json"), tmp_path / "inbox", db_path, policy=policy)
+        second = fetch_source(SourceConfig.listing(f"{url}/feed.json"), tmp_path / "inbox", db_path, policy=policy)
+    assert first.count("fetched") == 1 and second.count("not_modified") == 1
+    con = duckdb.connect(str(db_path), read_only=True)
+    (stored,) = con.execute("SELECT url FROM fetched_documents").fetchone()
+    con.close()
+    assert "15038712486" not in stored and "/docs/vedtak-[fodselsnummer-" in stored

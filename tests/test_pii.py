@@ -50,3 +50,49 @@ def test_title_from_metadata_is_masked():
     result = process_document(RawDocument(html, "soknad.html", media_type="text/html"))
     assert result.title == "Søknad fra ***********"
     assert ("fodselsnummer" in {kind for _, kind in result.pii})
+
+
+def _table_texts(con) -> str:
+    """Every text value of every table and view a reader can query, as one string."""
+    out = []
+    for table, column in con.execute("SELECT table_name, column_name FROM information_schema.columns"
+                                     " WHERE data_type = 'VARCHAR' AND table_schema = 'main'").fetchall():
+        out += [str(v) for (v,) in con.execute(f'SELECT DISTINCT "{column}" FROM "{table}"').fetchall()]
+    return "\n".join(out)
+
+
+def test_file_names_hold_no_personal_data_yet_keep_their_identity(tmp_path, db_path):
+    """Applications named after the applicant's identity number: the warehouse stores a keyed pseudonym for
+    each number (two people stay two files, a re-run finds them unchanged), never the number itself."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    from kommune_etl.pipeline import ingest_paths
+
+    first, second = "15038712486", _valid("010180123")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    body = "Søknad om tilskudd til velferdsteknologi i Steinkjer kommune, mottatt 12.03.2024. Beløp kr 50 000."
+    (inbox / f"Søknad {first}.txt").write_text(body + " Søker A.", encoding="utf-8")
+    (inbox / f"Søknad {second}.txt").write_text(body + " Søker B.", encoding="utf-8")
+    assert ingest_paths([inbox], db_path).new == 2
+    again = ingest_paths([inbox], db_path)
+    assert (again.new, again.unchanged, again.updated) == (0, 2, 0)
+    (inbox / f"Søknad {first}.txt").write_text(body + " Søker A, rettet.", encoding="utf-8")
+    assert ingest_paths([inbox], db_path).updated == 1
+    con = duckdb.connect(str(db_path), read_only=True)
+    sources = sorted(r[0] for r in con.execute("SELECT source FROM documents").fetchall())
+    paths = {r[0] for r in con.execute("SELECT source FROM source_versions").fetchall()}
+    stored = _table_texts(con)
+    con.close()
+    assert len(paths) == 2 and all("[fodselsnummer-" in p for p in paths)
+    assert len(sources) == 3 and all(s in paths for s in sources)
+    for number in (first, second):
+        assert number not in stored
+    key = (db_path.parent / "raw" / ".name-key")
+    assert key.stat().st_mode & 0o077 == 0  # the key is its owner's only
+    out = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "extract", str(inbox / f"Søknad {second}.txt"),
+                          "--format", "json"], capture_output=True, text=True)
+    assert out.returncode == 0 and second not in out.stdout and "Søknad ***********.txt" in out.stdout

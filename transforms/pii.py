@@ -9,6 +9,8 @@ with `*`, so every offset into the page text (entities, provenance) stays valid.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -88,3 +90,21 @@ def mask(text: str, findings: list[PiiFinding]) -> str:
                 if not chars[i].isspace():
                     chars[i] = "*"
     return "".join(chars)
+
+
+def pseudonymise(text: str, key: bytes | None) -> str:
+    """``text`` (a file name, a URL) with each piece of personal data replaced by a keyed pseudonym such as
+    `[fodselsnummer-5f1c0a9e2b]`. One key gives one number the same pseudonym, so a file keeps its identity
+    across runs and two files named after two people stay two; without the key (kept in the raw archive) the
+    number cannot be recovered. Without a key the data is masked with `*`."""
+    findings = [f for f in find_pii(text) if f.masked]
+    if not findings:
+        return text
+    if key is None:
+        return mask(text, findings)
+    out, last = [], 0
+    for f in findings:
+        value = re.sub(r"[\s.\-\u00a0]", "", text[f.start:f.end]).lower()
+        out += [text[last:f.start], f"[{f.kind}-{hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:10]}]"]
+        last = f.end
+    return "".join(out) + text[last:]

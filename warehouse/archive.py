@@ -15,6 +15,7 @@ from pathlib import Path
 class RawArchive:
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._key: bytes | None = None
 
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -38,3 +39,35 @@ class RawArchive:
 
     def load(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
+
+    def source_name(self, name: str) -> str:
+        """A file name or URL as the warehouse stores it: personal data in it pseudonymised with this archive's
+        key (`transforms.pii.pseudonymise`), so the same name is the same source every run."""
+        from transforms.pii import pseudonymise
+
+        if self._key is None:
+            self._key = self.name_key()
+        return pseudonymise(name, self._key)
+
+    def name_key(self) -> bytes:
+        """This warehouse's secret for pseudonymising personal data in file names and URLs (made on first use,
+        readable by its owner only). It lives here because the raw archive is the one place allowed to hold what
+        the pseudonyms hide."""
+        path = self.root / ".name-key"
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            pass
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(tmp, path)  # never replaces a key another process made first
+        except FileExistsError:
+            pass
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return path.read_bytes()
