@@ -12,7 +12,11 @@ import pytest
 from extractors.sources.http import HttpPolicy, Link, PoliteClient, UrlRefused, check_url, fetch_document
 from local_api import Answer, serve
 
-LOCAL = HttpPolicy(min_interval_s=0.0, backoff_s=0.01, retries=1, allowed_hosts=("127.0.0.1",))
+
+
+def local(url: str) -> HttpPolicy:
+    """The policy of a source at the local test server ``url`` (its host and port)."""
+    return HttpPolicy(min_interval_s=0.0, backoff_s=0.01, retries=1, allowed_hosts=(url.removeprefix("http://"),))
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "data:text/plain,secret", "ftp://127.0.0.1/x.pdf",
@@ -24,7 +28,15 @@ def test_urls_outside_the_source_are_refused(url):
 
 
 def test_the_configured_host_is_fetched():
-    check_url("http://127.0.0.1:8080/docs/a.pdf", ("127.0.0.1",))
+    check_url("http://127.0.0.1:8080/docs/a.pdf", ("127.0.0.1:8080",))
+    check_url("https://kommune.example.no/docs/a.pdf", ("kommune.example.no",))
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:6379/", "http://127.0.0.1/", "https://kommune.example.no:8443/admin"])
+def test_another_port_of_an_allowed_host_is_refused(url):
+    """A link to the Redis port of the source's own host is server-side request forgery like another host."""
+    with pytest.raises(UrlRefused):
+        check_url(url, ("127.0.0.1:8080", "kommune.example.no"))
 
 
 def test_links_and_redirects_out_of_the_source_are_refused_and_recorded(tmp_path):
@@ -33,18 +45,21 @@ def test_links_and_redirects_out_of_the_source_are_refused_and_recorded(tmp_path
             return Answer(302, {"Location": "file:///etc/passwd"})
         if path == "/to-other-host":
             return Answer(302, {"Location": "http://127.0.0.2:9/secret"})
+        if path == "/to-other-port":
+            return Answer(302, {"Location": "http://127.0.0.1:6379/"})
         return Answer(200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 ok")
 
     with serve(respond) as (url, requests):
-        client = PoliteClient(LOCAL)
+        client = PoliteClient(local(url))
         outcomes = {name: fetch_document(client, Link(f"{url}/{name}"), tmp_path, None)
-                    for name in ("to-file", "to-other-host", "fine.pdf")}
+                    for name in ("to-file", "to-other-host", "to-other-port", "fine.pdf")}
         off_source = fetch_document(client, Link("file:///etc/passwd"), tmp_path, None)
     assert {name: o.status for name, o in outcomes.items()} == {
-        "to-file": "refused", "to-other-host": "refused", "fine.pdf": "fetched"}
+        "to-file": "refused", "to-other-host": "refused", "to-other-port": "refused", "fine.pdf": "fetched"}
     assert "only http and https" in outcomes["to-file"].message and "127.0.0.2" in outcomes["to-other-host"].message
     assert off_source.status == "refused" and [p.name.split("_", 1)[1] for p in tmp_path.iterdir()] == ["fine.pdf"]
-    assert [path for path, _, _ in requests] == ["/to-file", "/to-other-host", "/fine.pdf"]   # nothing else asked
+    assert "127.0.0.1:6379" in outcomes["to-other-port"].message
+    assert [path for path, _, _ in requests] == ["/to-file", "/to-other-host", "/to-other-port", "/fine.pdf"]  # nothing else
 
 
 def test_a_trickling_body_meets_the_document_deadline(tmp_path):
@@ -68,7 +83,8 @@ def test_a_trickling_body_meets_the_document_deadline(tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        policy = HttpPolicy(min_interval_s=0.0, retries=0, document_deadline_s=1.0, allowed_hosts=("127.0.0.1",))
+        policy = HttpPolicy(min_interval_s=0.0, retries=0, document_deadline_s=1.0,
+                            allowed_hosts=(f"127.0.0.1:{server.server_port}",))
         started = time.monotonic()
         outcome = fetch_document(PoliteClient(policy), Link(f"http://127.0.0.1:{server.server_port}/slow.pdf"), tmp_path, None)
         took = time.monotonic() - started

@@ -133,7 +133,7 @@ def test_a_body_that_does_not_match_the_stated_checksum_is_not_kept(tmp_path):
     wrong = "sha256:" + "0" * 64
     inbox = tmp_path / "inbox"
     with serve(lambda path, query, headers: file_answer(body, headers)) as (url, _):
-        client = PoliteClient(replace(FAST, allowed_hosts=("127.0.0.1",)))
+        client = PoliteClient(replace(FAST, allowed_hosts=(url.removeprefix("http://"),)))
         bad = fetch_document(client, Link(f"{url}/bad.pdf", checksum=wrong), inbox, None)
         good = fetch_document(client, Link(f"{url}/good.pdf", checksum=right), inbox, None)
     assert bad.status == "failed" and f"(got {right})" in bad.message and wrong in bad.message

@@ -37,13 +37,17 @@ class SourceConfig:
     start: date | None = None            # the first incremental run's lower bound (no watermark yet)
     lookback_days: int = 60              # elements: meetings this far before the watermark are checked again
     min_interval_s: float = 1.0          # politeness: at least this long between two requests
-    allowed_hosts: tuple[str, ...] = ()  # hosts besides the url's own that documents may come from (a CDN)
+    allowed_hosts: tuple[str, ...] = ()  # hosts (or host:port) besides the url's own that documents may come from (a CDN)
 
     def hosts(self) -> tuple[str, ...]:
-        """Where this source's requests may go: its url's host and the allowed_hosts it names."""
+        """Where this source's requests may go: its url's host (with its port, when the url names one) and the
+        allowed_hosts it names (`host` or `host:port`)."""
         from urllib.parse import urlsplit
 
-        own = (urlsplit(self.url).hostname or "").lower() if self.url else ""
+        parts = urlsplit(self.url) if self.url else None
+        own = (parts.hostname or "").lower() if parts else ""
+        if parts and parts.port:
+            own = f"{own}:{parts.port}"
         return tuple(dict.fromkeys(h.lower() for h in (own, *self.allowed_hosts) if h))
 
     @classmethod

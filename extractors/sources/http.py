@@ -73,14 +73,22 @@ class UrlRefused(FetchError):
 
 
 def check_url(url: str, allowed_hosts: tuple[str, ...]) -> None:
-    """Only http(s), only to the configured hosts, and no loopback or link-local address behind a name."""
+    """Only http(s), only to the configured hosts, and no loopback or link-local address behind a name.
+
+    An allowed entry is a host (its standard ports 80 and 443) or `host:port` (that port only): a link to
+    another port of an allowed host (a database, an admin console) is refused like another host."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise UrlRefused(f"{url}: only http and https are fetched, not {parts.scheme or 'a relative URL'!r}")
     host = (parts.hostname or "").lower()
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        raise UrlRefused(f"{url}: the port is not a number") from None
     allowed = {h.lower() for h in allowed_hosts}
-    if host not in allowed:
-        raise UrlRefused(f"{url}: host {host!r} is not one this source is configured for "
+    if f"{host}:{port}" not in allowed and not (host in allowed and port in (80, 443)):
+        where = f"{host}:{port}" if port not in (80, 443) else host
+        raise UrlRefused(f"{url}: {where!r} is not where this source is configured to fetch from "
                          f"({', '.join(sorted(allowed)) or 'none'}); add it to the source's allowed_hosts to fetch it")
     if _is_literal(host):
         return  # an address named in the configuration is what the operator asked for
