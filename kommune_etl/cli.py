@@ -1,6 +1,7 @@
 """The `kommune-etl` console script. Thin: parse arguments, call stage functions, print.
 
-Exit codes: 0 success, 1 a document was rejected (extract) or a query failed, 2 usage error.
+Exit codes: 0 success, 1 a document was rejected (extract) or a query failed, 2 usage error, 3 the machine
+stopped the command (the disk is full, the warehouse is locked by another process): nothing is lost, run it again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from extractors.sandbox import Limits
 from kommune_etl import __version__
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +33,37 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        problem = environment_problem(exc)
+        if problem is None:
+            raise
+        print(f"kommune-etl: {problem}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+
+
+_NO_SPACE = ("No space left", "File too large", "Disk quota exceeded", "Could not write file", "Could not truncate")
+
+
+def environment_problem(exc: BaseException) -> str | None:
+    """A one-line explanation when the machine, not a document, stopped the command; None for anything else."""
+    import errno
+
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        where = f" {exc.filename}" if exc.filename else ""
+        return (f"could not write{where}: {exc.strerror}. Free space (or raise the file-size limit) and run the same "
+                "command again: the raw archive and every document loaded before are kept, and this run is closed as "
+                "interrupted by the next one.")
+    if not type(exc).__module__.startswith(("duckdb", "_duckdb")):
+        return None
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        holder = text.split("Conflicting lock is held in", 1)[-1].strip() if "Conflicting lock" in text else text
+        return f"the warehouse is in use by another process ({holder}); wait for it to finish (a nightly run?) or pass another --db."
+    if any(marker in text for marker in _NO_SPACE):
+        return (f"the warehouse could not be written ({text[:200]}). Free space and run the same command again: the "
+                "raw archive and every document loaded before are kept, and this run is closed as interrupted by the "
+                "next one.")
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:

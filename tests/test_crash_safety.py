@@ -60,3 +60,46 @@ def test_first_run_killed_leaves_a_warehouse_that_opens_and_completes(tmp_path, 
     outcomes = [r[0] for r in con.execute("SELECT outcome FROM runs ORDER BY run_id").fetchall()]
     # the killed run (if it got as far as recording itself) is closed as interrupted by the next one
     assert outcomes[-1] == "completed" and set(outcomes[:-1]) <= {"interrupted"}
+
+
+def _limited_file_size(limit: int):
+    import resource
+
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_one_clear_line_and_a_rerun_completes(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for path in DECISION_RECORDS:
+        shutil.copy(path, inbox / path.name)
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    command = [sys.executable, "-m", "kommune_etl.cli", "ingest", str(inbox), "--db", str(db)]
+    full = subprocess.run(command, cwd=REPO, capture_output=True, text=True, preexec_fn=_limited_file_size(3 << 20))
+    assert full.returncode == 3
+    (line,) = full.stderr.strip().splitlines()
+    assert line.startswith("kommune-etl: the warehouse could not be written") and "File too large" in line
+    assert subprocess.run(command, cwd=REPO, capture_output=True).returncode == 0
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0] == len(DECISION_RECORDS)
+
+
+def test_a_warehouse_locked_by_another_process_is_one_clear_line(tmp_path):
+    """Issue 14, defect 4: a raw DuckDB traceback with exit 1 before."""
+    db = tmp_path / "warehouse.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        done = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "status", "--db", str(db)], cwd=REPO,
+                              capture_output=True, text=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 3
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("kommune-etl: the warehouse is in use by another process") and "--db" in line

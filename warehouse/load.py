@@ -107,12 +107,14 @@ def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state:
 
 def _insert_document(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
     con.execute(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO documents (sha256, source, media_type, byte_size, doc_type, doc_type_evidence, title,"
+        " document_date, document_year, pages, extractor, status, error_code, error_message, first_seen_at,"
+        " processed_at, pipeline_version, text_truncated_chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             r.sha256, r.source, r.media_type, r.byte_size, r.doc_type.value, list(r.doc_type_evidence), r.title,
             r.document_date, r.document_year, r.page_count, r.extractor, r.status.value,
             r.error.code if r.error else None, r.error.message if r.error else None,
-            r.processed_at, r.processed_at, __version__,
+            r.processed_at, r.processed_at, __version__, r.text_truncated_chars,
         ],
     )
 

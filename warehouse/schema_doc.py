@@ -6,6 +6,8 @@ so the document cannot drift from the migrations. Descriptions live beside the D
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from warehouse.migrate import migrate
@@ -55,7 +57,18 @@ def _cell(text: str) -> str:
 
 
 def render_fresh() -> str:
-    """The reference for a newly migrated warehouse (what docs/warehouse.md must contain)."""
-    con = duckdb.connect()
-    migrate(con)
-    return render_markdown(con)
+    """The reference for a newly migrated warehouse (what docs/warehouse.md must contain). Migrated into a file and
+    opened again, as every real warehouse is: DuckDB binds a view's `d.*` again on opening, so a column added to
+    `documents` after the view was made shows in the view only then."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "fresh.duckdb")
+        con = duckdb.connect(path)
+        migrate(con)
+        con.close()
+        con = duckdb.connect(path, read_only=True)
+        try:
+            return render_markdown(con)
+        finally:
+            con.close()
