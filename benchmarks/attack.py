@@ -212,6 +212,50 @@ def case_later_run_kill9(ws):
     return _killed_run(ws, signal.SIGKILL, earlier_run=True)
 
 
+def case_reprocess_killed(ws):
+    """Every document quarantined (a 1 ms budget), then `reprocess --quarantined` killed half-way; a re-run
+    of reprocess recovers all of them."""
+    expected = _copy_samples(ws.inbox, ("text",))
+    ws.cli("ingest", str(ws.inbox), "--db", str(ws.db), "--timeout", "0.001")
+    quarantined = ws.sql("SELECT count(*) FROM documents WHERE status <> 'ok'")[0][0]
+    started = time.monotonic()
+    ws.cli("reprocess", "--quarantined", "--db", str(ws.db), kill=(lambda: time.monotonic() - started > 4, signal.SIGKILL))
+    opens = _opens(ws.db)
+    again = ws.cli("reprocess", "--quarantined", "--db", str(ws.db))
+    ok = ws.sql("SELECT count(*) FROM documents WHERE status = 'ok'")[0][0]
+    open_quarantine = ws.sql("SELECT count(*) FROM quarantine WHERE resolved_at IS NULL")[0][0]
+    return Outcome("reprocess killed (kill -9) half-way", f"{quarantined} quarantined; opens: {opens}; re-run exit "
+                   f"{again.returncode}, {ok}/{expected} recovered, {open_quarantine} still open",
+                   time.monotonic() - started, ws.peak_mb, lost=ok != expected or not opens)
+
+
+def case_fetch_killed(ws):
+    """A fetch of 2 000 links killed after 3 s: the warehouse opens, no half-written file is in the inbox, and
+    the next fetch completes the listing (what the killed one downloaded is asked for again at most)."""
+    _Hostile.links = 2_000
+    httpd = _server()
+    try:
+        sources = _sources_file(ws, f"http://127.0.0.1:{httpd.server_port}/many.html")
+        started = time.monotonic()
+        ws.cli("fetch", "--sources", str(sources), "--inbox", str(ws.inbox), "--db", str(ws.db),
+               kill=(lambda: time.monotonic() - started > 3, signal.SIGKILL))
+        opens = _opens(ws.db)
+        recorded = ws.sql("SELECT count(*) FROM fetched_documents")[0][0] if opens else 0
+        again = ws.cli("fetch", "--sources", str(sources), "--inbox", str(ws.inbox), "--db", str(ws.db))
+    finally:
+        httpd.shutdown()
+    from extractors.sources.folder import list_inbox
+
+    done = ws.sql("SELECT count(*) FROM fetched_documents WHERE status IN ('fetched', 'not_modified')")[0][0]
+    listing = list_inbox([ws.inbox])
+    partial = [p for p in listing.files if p.name.endswith(".part")]
+    complete = len(listing.files) == 2000
+    return Outcome("fetch killed (kill -9) after 3 s of 2 000 links", f"opens: {opens}; {recorded} recorded when "
+                   f"killed; re-run exit {again.returncode}, {done}/2000 recorded; {len(listing.files)} files for ingest, "
+                   f"{sum(r.startswith('an unfinished') for _, r in listing.skipped)} partial skipped",
+                   time.monotonic() - started, ws.peak_mb, lost=done != 2000 or not opens or bool(partial) or not complete)
+
+
 def case_full_disk(ws):
     """Writes fail past 3 MB (EFBIG, as on a full disk); after space is freed a re-run completes."""
     expected = _copy_samples(ws.inbox)

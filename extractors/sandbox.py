@@ -80,7 +80,7 @@ def _children_allowed():
 
 def _death_reason(exitcode: int | None, memory_mb: int, what: str = "work") -> ReadError:
     """Why a child died without answering. PDFium aborts when an allocation fails under the ceiling."""
-    if exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+    if exitcode in (-signal.SIGABRT, -signal.SIGKILL, _OUT_OF_MEMORY_EXIT):
         return ReadError(ReasonCode.TOO_LARGE, f"{what} was stopped (exit {exitcode}), most likely on reaching "
                                                f"its {memory_mb} MB memory ceiling")
     return ReadError(ReasonCode.READER_CRASHED, f"{what} died without a result (exit {exitcode})")
@@ -91,10 +91,24 @@ def _address_space_bytes() -> int:
         return int(handle.read().split()[0]) * resource.getpagesize()
 
 
+#: The exit code of a child that ran out of memory even for reporting it (sending the reason needs memory too).
+_OUT_OF_MEMORY_EXIT = 86
+
+
 def _child(sender, function, args: tuple, kwargs: dict, memory_mb: int) -> None:
     import faulthandler
+    import os
 
     faulthandler.disable()  # an abort under the memory ceiling is an expected outcome, not a crash report
+    try:
+        _run_in_child(sender, function, args, kwargs, memory_mb)
+    except MemoryError:
+        os._exit(_OUT_OF_MEMORY_EXIT)
+    finally:
+        sender.close()
+
+
+def _run_in_child(sender, function, args: tuple, kwargs: dict, memory_mb: int) -> None:
     try:
         # A forked child inherits the parent's address space (DuckDB alone reserves gigabytes of it), so
         # the ceiling is what is mapped now plus the budget: the budget bounds what the work adds.
@@ -111,7 +125,7 @@ def _child(sender, function, args: tuple, kwargs: dict, memory_mb: int) -> None:
         code = ReasonCode.TOO_LARGE if "memory" in str(exc).lower() or "map" in str(exc).lower() else ReasonCode.READER_CRASHED
         try:
             sender.send(("error", (code.value, f"{type(exc).__name__}: {exc}")))
+        except MemoryError:
+            raise
         except BaseException:
             pass
-    finally:
-        sender.close()

@@ -104,7 +104,7 @@ def _analyse(base: dict, extracted: ExtractedDocument, max_text_chars: int, mask
         stage = "entities"
         entities = extract_entities(extracted.pages, meta.reference_date())
         stage = "structures"
-        structures = extract_structures(extracted.pages, classification.doc_type, meta.reference_date())
+        structures = extract_structures(extracted.pages, classification.doc_type, meta.reference_date(), entities)
     except MemoryError:
         raise  # over the memory budget: the bounded child reports `too_large`
     except Exception as exc:  # one document's bug must not end the run: it becomes a reason code

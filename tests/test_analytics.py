@@ -69,8 +69,10 @@ def test_2024_akershus_buskerud_ostfold_rows_compare_with_a_2023_viken_row(sampl
     shutil.copy(sample_warehouse, db)
     con = open_warehouse(db)
     now = datetime.now(timezone.utc)
-    con.execute("INSERT INTO documents VALUES ('split2024', 'split.pdf', 'application/pdf', 1, 'grant_letter', [],"
-                " 'Tilskudd 2024', DATE '2024-05-02', 2024, 1, 'test', 'ok', NULL, NULL, ?, ?, 'test')", [now, now])
+    con.execute("INSERT INTO documents (sha256, source, media_type, byte_size, doc_type, doc_type_evidence, title,"
+                " document_date, document_year, pages, extractor, status, error_code, error_message, first_seen_at,"
+                " processed_at, pipeline_version) VALUES ('split2024', 'split.pdf', 'application/pdf', 1, 'grant_letter',"
+                " [], 'Tilskudd 2024', DATE '2024-05-02', 2024, 1, 'test', 'ok', NULL, NULL, ?, ?, 'test')", [now, now])
     con.execute("INSERT INTO source_versions VALUES ('split.pdf', 1, 'split2024', ?, true)", [now])
     for name, code, amount in (("Østfold", "31", 900_000), ("Akershus", "32", 1_200_000), ("Buskerud", "33", 800_000)):
         con.execute("INSERT INTO grant_allocations VALUES ('split2024', ?, 'county', ?, 'TILSKUDD 2024', 'granted', ?,"

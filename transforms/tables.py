@@ -100,8 +100,23 @@ def _lines(text: str):
         offset += len(line) + 1
 
 
+_last_read: tuple[str, list[MoneyTable]] = ("", [])
+
+
 def money_tables(text: str) -> list[MoneyTable]:
-    """Every money table in ``text``; cell spans are offsets into ``text``."""
+    """Every money table in ``text``; cell spans are offsets into ``text``.
+
+    The entity stage (table cells) and the grant reader both ask for one document's tables, one after the
+    other: the second gets the first's answer. One entry only, so nothing accumulates across documents."""
+    global _last_read
+    if text and text == _last_read[0]:
+        return list(_last_read[1])
+    tables = _read_money_tables(text)
+    _last_read = (text, tables)
+    return list(tables)
+
+
+def _read_money_tables(text: str) -> list[MoneyTable]:
     tables: list[MoneyTable] = []
     current: MoneyTable | None = None
     gap = 0

@@ -40,6 +40,8 @@ def _skip_reason(path: Path, info: os.stat_result) -> str | None:
         return "not a regular file (device, pipe or socket)"
     if _BOOKKEEPING.search(path.name):
         return "folder bookkeeping (manifest, checksums or a metadata sheet), not a record"
+    if path.name.endswith(".part"):
+        return "an unfinished download (fetch writes `.part` and renames it when the body is complete)"
     return None
 
 

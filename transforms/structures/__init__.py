@@ -6,9 +6,11 @@ typed records from :mod:`transforms.structures.records`; `extract_structures` pi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from kommune_etl.models import DocType, Page
+from kommune_etl.models import DocType, Entity, Page
+from transforms.places import MUNICIPALITY
 from transforms.structures.grants import extract_grants
 from transforms.structures.letters import extract_letter
 from transforms.structures.meetings import extract_meeting
@@ -20,18 +22,35 @@ from transforms.structures.reports import extract_report
 MEETING_TYPES = (DocType.PROTOCOL, DocType.DECISION_RECORD)
 
 
-def extract_structures(pages: tuple[Page, ...], doc_type: DocType, reference_date: date) -> Structures:
+def extract_structures(pages: tuple[Page, ...], doc_type: DocType, reference_date: date,
+                       entities: Sequence[Entity] | None = None) -> Structures:
+    """``entities``, when the entity stage ran, lend the places it found (not looked up twice)."""
     if doc_type is DocType.ELECTION_PROTOCOL:
         return _election_structures(pages, reference_date)
     text = "\n".join(p.text for p in pages)
     grants, totals = extract_grants(pages, reference_date)
     return Structures(
-        meeting=extract_meeting(pages, reference_date) if doc_type in MEETING_TYPES else None,
+        meeting=extract_meeting(pages, reference_date, _early_municipalities(pages, entities))
+        if doc_type in MEETING_TYPES else None,
         letter=extract_letter(text, reference_date) if doc_type in (DocType.GRANT_LETTER, DocType.LETTER) else None,
         report=extract_report(text, reference_date) if doc_type is DocType.ANNUAL_REPORT else None,
         grants=grants,
         table_totals=totals,
     )
+
+
+def _early_municipalities(pages: tuple[Page, ...], entities: Sequence[Entity] | None) -> list[str] | None:
+    """Codes of the municipalities among ``entities`` in the document's first characters (None: no entities)."""
+    if entities is None:
+        return None
+    from transforms.structures.meetings import MUNICIPALITY_WINDOW
+
+    starts, offset = {}, 0
+    for page in pages:  # where each page begins in the pages joined by newlines (as the readers see them)
+        starts[page.number] = offset
+        offset += len(page.text) + 1
+    return [e.value for e in entities if e.label == MUNICIPALITY and e.value
+            and starts.get(e.page, MUNICIPALITY_WINDOW) + e.end <= MUNICIPALITY_WINDOW]
 
 
 def _election_structures(pages: tuple[Page, ...], reference_date: date) -> Structures:

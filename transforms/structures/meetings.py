@@ -9,6 +9,8 @@ adds an issue to the item instead of failing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import re
 from collections import Counter
 from dataclasses import replace
@@ -55,8 +57,11 @@ _TAKEN_NOTE = re.compile(r"(?i)tas til etterretning|tatt til etterretning|tar sa
                          r"tas til orientering|tatt til orientering")
 
 
-def extract_meeting(pages: tuple[Page, ...], on: date) -> Meeting | None:
-    """Read a protocol by its template family (Elements, decision record, free text), with the evidence kept."""
+def extract_meeting(pages: tuple[Page, ...], on: date, municipalities: Sequence[str] | None = None) -> Meeting | None:
+    """Read a protocol by its template family (Elements, decision record, free text), with the evidence kept.
+
+    ``municipalities``: the codes of the municipalities the entity stage found near the start of the document,
+    when it ran (the places are then not looked up a second time)."""
     joined = JoinedPages.of(pages)
     template = detect_template(joined.text)
     meeting = None
@@ -75,7 +80,7 @@ def extract_meeting(pages: tuple[Page, ...], on: date) -> Meeting | None:
     if meeting.date is None:
         meeting = replace(meeting, date=on.isoformat())
     if meeting.municipality is None:
-        meeting = replace(meeting, municipality=_municipality(joined.text, on))
+        meeting = replace(meeting, municipality=_municipality(joined.text, on, municipalities))
     return meeting
 
 
@@ -104,7 +109,7 @@ def _free_text_meeting(joined: JoinedPages, on: date) -> Meeting | None:
     start, end = _times(header)
     return Meeting(
         body=_first(_BODY, "body", text[:4000], transform=_titlecase_body),
-        municipality=_municipality(text, on),
+        municipality=None,  # filled by extract_meeting
         date=on.isoformat(),
         start=start, end=end,
         place=_first(_PLACE, "place", header),
@@ -156,9 +161,15 @@ def _times(header: str) -> tuple[str | None, str | None]:
     return (f"{int(m.group(1)):02d}:{m.group(2)}", None) if m else (None, None)
 
 
-def _municipality(text: str, on: date) -> str | None:
-    codes = Counter(m.value for m in find_places(text[:20000], on, default_gazetteer())
-                    if m.label == MUNICIPALITY and m.value)
+#: The municipality of a protocol is the one named most often in its first characters.
+MUNICIPALITY_WINDOW = 20000
+
+
+def _municipality(text: str, on: date, found: Sequence[str] | None = None) -> str | None:
+    if found is None:
+        found = [m.value for m in find_places(text[:MUNICIPALITY_WINDOW], on, default_gazetteer())
+                 if m.label == MUNICIPALITY and m.value]
+    codes = Counter(found)
     return codes.most_common(1)[0][0] if codes else None
 
 

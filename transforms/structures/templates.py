@@ -46,10 +46,12 @@ _CUES: dict[str, tuple[tuple[str, re.Pattern[str], float], ...]] = {
     ),
 }
 
-_NYNORSK = re.compile(r"(?i)\b(?:ikkje|vart|møtande|røysting|røysta|samrøystes|vedteke|framlegg|frå|eit|dei|handsaming|"
-                      r"til stades|medlemer|utval|fråvær|korleis|kva|berre|òg)\b")
-_BOKMAL = re.compile(r"(?i)\b(?:ikke|ble|møtende|votering|stemte|enstemmig|vedtatt|forslag|fra|et|de|behandling|"
-                     r"til stede|medlemmer|utvalg|forfall|hvordan|hva|bare|også)\b")
+_NYNORSK_WORDS = frozenset("ikkje vart møtande røysting røysta samrøystes vedteke framlegg frå eit dei handsaming "
+                           "medlemer utval fråvær korleis kva berre òg".split())
+_BOKMAL_WORDS = frozenset("ikke ble møtende votering stemte enstemmig vedtatt forslag fra et de behandling medlemmer "
+                          "utvalg forfall hvordan hva bare også".split())
+_NYNORSK_PHRASES, _BOKMAL_PHRASES = ("til stades",), ("til stede",)
+_WORD = re.compile(r"[a-zæøåéèòü]+")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,14 @@ def detect_template(text: str) -> Template:
 
 
 def detect_language(text: str) -> str:
-    nn = len(_NYNORSK.findall(text))
-    nb = len(_BOKMAL.findall(text))
+    """Nynorsk when its marker words outnumber bokmål's (one pass over the words; a marker list per form)."""
+    lowered = text.lower()
+    nn = nb = 0
+    for word in _WORD.findall(lowered):
+        if word in _NYNORSK_WORDS:
+            nn += 1
+        elif word in _BOKMAL_WORDS:
+            nb += 1
+    nn += sum(lowered.count(p) for p in _NYNORSK_PHRASES)
+    nb += sum(lowered.count(p) for p in _BOKMAL_PHRASES)
     return "nn" if nn > nb else "nb"

@@ -200,6 +200,9 @@ _MOT = _trigger("mot")
 _UNANIMOUS_WORDS = _trigger("enst", "einst", "samrøyst")
 _FELL_WORDS = _trigger("fall", "nedstemt", "nedrøyst", "forkast")
 _POSTPONED_WORDS = _trigger("utsatt", "utsett", "tilbake")
+_PUT_FORWARD_WORDS = _trigger("fremm", "fremj", "fram", "frem")
+_TALLY_WORDS = _trigger("stemte", "stemmer", "røyst")
+_THEREFORE_WORDS = _trigger("dermed")
 
 
 def _events(text: str) -> list[tuple[int, str, object]]:
@@ -212,7 +215,7 @@ def _events(text: str) -> list[tuple[int, str, object]]:
             return
         found.append((start, end, kind, payload))
 
-    tally_matches = list(TALLY.finditer(text))
+    tally_matches = list(_finditer(TALLY, text, _spans(lowered, _TALLY_WORDS)))
     for index, m in enumerate(tally_matches):
         limit = tally_matches[index + 1].start() if index + 1 < len(tally_matches) else len(text)
         voters_end = _voters_end(text, m.end(), limit)
@@ -221,7 +224,7 @@ def _events(text: str) -> list[tuple[int, str, object]]:
         number = re.search(r"\d+", what)
         add(m.start(), voters_end, "tally", _Tally("for" if m["side"].lower() == "for" else "against", what,
                                                      int(number.group()) if number else None, int(m["n"]), voters, m.start()))
-    for m in RESULT_THEREFORE.finditer(text):
+    for m in _finditer(RESULT_THEREFORE, text, _spans(lowered, _THEREFORE_WORDS)):
         rest = m["rest"] or ""
         casting = _CASTING.search(rest)
         add(m.start(), m.end(), "result", _Result(_clean_what(m["what"]), "rejected" if m["neg"] else "adopted",
@@ -257,7 +260,7 @@ def _events(text: str) -> list[tuple[int, str, object]]:
     for m in _finditer(RESULT_PARENTHESISED, text, near_mot):
         add(m.start(), m.end(), "result", _Result("", None, votes_for=int(m["for"]), votes_against=int(m["against"]),
                                                   start=m.start(), end=m.end()))
-    for m in PROPOSAL_INTRO.finditer(text):
+    for m in _finditer(PROPOSAL_INTRO, text, _spans(lowered, _PUT_FORWARD_WORDS)):
         by = " ".join(m["by"].split())
         kind = _kind(m["kind"])
         add(m.start(), m.end(), "proposal", _Proposal(kind, kind, by, (m["party"] or "").strip() or None, m.end()))
