@@ -148,6 +148,25 @@ def test_vote_phrases(text, expected):
     assert (v.kind, v.outcome, v.unanimous, v.votes_for, v.votes_against) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Det ble votert punktvis over innstillingen.\nInnstillingens punkt 1-4 ble enstemmig vedtatt.\n"
+     "Innstillingens punkt 5 ble vedtatt med 20 mot 15 stemmer (FrP, H).\nPunkt 6 falt med 10 mot 25 stemmer.",
+     [("punkt 1-4", "adopted", True, None, None), ("punkt 5", "adopted", False, 20, 15),
+      ("punkt 6", "rejected", False, 10, 25)]),
+    ("Det vart røysta punktvis.\nPunkt 1: Samrøystes vedteke.\nPunkt 2 vart vedteke med 12 mot 5 røyster.\n"
+     "Innstillinga sitt punkt 3 fall med 4 mot 13 røyster.",
+     [("punkt 1", "adopted", True, None, None), ("punkt 2", "adopted", False, 12, 5),
+      ("punkt 3", "rejected", False, 4, 13)]),
+    ("Votering:\nPkt. 1 ble vedtatt mot 3 stemmer (FrP).\nPkt. 2: Enstemmig vedtatt.",
+     [("punkt 1", "adopted", False, None, 3), ("punkt 2", "adopted", True, None, None)]),
+])
+def test_point_by_point_votes_are_one_vote_per_point(text, expected):
+    """`votert punktvis`: each point of the recommendation voted on by itself is its own vote, labelled `punkt N`."""
+    votes = read_votes(text)
+    assert [(v.label, v.outcome, v.unanimous, v.votes_for, v.votes_against) for v in votes] == expected
+    assert {v.kind for v in votes} == {"innstilling"}
+
+
 def test_no_vote_in_ordinary_prose():
     assert read_votes("Vi har vedtatt en by- og arkitekturstrategi, i alle fall i prinsippet.") == ()
 

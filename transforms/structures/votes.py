@@ -283,14 +283,24 @@ def _events(text: str) -> list[tuple[int, str, object]]:
     return [(start, kind, payload) for start, _, kind, payload in found]
 
 
-_SENTENCE_START = re.compile(r"[\n:;]|\.(?!\d)")
+_SENTENCE_START = re.compile(r"[\n:;]|(?<![Pp]kt)(?<![Nn]r)\.(?!\d)")
+#: A point of a proposal voted on by itself: `punkt 5`, `pkt. 2`, `punkt 1-4`, `punkt 1, 3 og 4`
+_POINT = re.compile(r"(?i)\b(?:punkt|pkt\.?)[ \t]*(?P<n>\d{1,2}(?:[ \t]*(?:[-–,]|og)[ \t]*\d{1,2})*)")
 
 
 def _sentence_before(text: str, position: int, limit: int = 200) -> str:
-    """The words before ``position`` back to the start of their sentence (a decimal point is no end)."""
+    """The words before ``position`` back to the start of their sentence (a decimal point or `pkt.` is no end).
+    A point written as a label (`Punkt 1: Enstemmig vedtatt`) is what the sentence after its colon is about."""
     window = text[max(0, position - limit):position]
     ends = [m.end() for m in _SENTENCE_START.finditer(window)]
-    return window[ends[-1]:] if ends else window
+    if not ends:
+        return window
+    tail = window[ends[-1]:]
+    if not tail.strip() and window[ends[-1] - 1] == ":":
+        label = window[window.rfind("\n", 0, ends[-1] - 1) + 1:ends[-1] - 1]
+        if _POINT.search(label):
+            return label
+    return tail
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -335,7 +345,7 @@ _AUXILIARIES = re.compile(r"(?i)(?:\s+(?:ble|vart|blei|er|var|enstemmig|einstemm
 def _clean_what(what: str) -> str:
     what = re.sub(r"(?i)^(?:ved|etter)\s+(?:votering|røysting|avstemning)\s*", "", " ".join(what.split())).strip(" ,:;-")
     what = _AUXILIARIES.sub("", what).strip(" ,:;-")
-    sentence = re.split(r"(?<=[.!?])\s+", what)
+    sentence = re.split(r"(?<![Pp]kt\.)(?<![Nn]r\.)(?<=[.!?])\s+", what)
     return sentence[-1].lower() if sentence else ""
 
 
@@ -405,8 +415,15 @@ def _vote(current: _Proposal, tallies: list[_Tally], result: _Result | None, alt
 
 
 def _what_was_voted(current: _Proposal, result: _Result | None) -> tuple[str, str, str | None, str | None]:
-    """Label and kind: the result sentence names it (`innstillingen`, `tilleggsforslag`); else the proposal."""
+    """Label and kind: the result sentence names it (`innstillingen`, `tilleggsforslag`, `punkt 5`); else the proposal."""
     what = result.what if result else ""
+    point = _POINT.search(what)
+    if point:  # a point voted on by itself: `innstillingens punkt 5` → `punkt 5` of the recommendation (or the proposal)
+        numbers = re.sub(r"[ \t]*([-–,])[ \t]*", r"\1", re.sub(r"\s+", " ", point["n"])).replace("–", "-").replace(",", ", ")
+        named = _NAMED_KIND.search(what)
+        kind = _kind(named.group(1)) if named and not re.search(r"innstilling|tilråding", what) else current.kind
+        by, party = (current.by, current.party) if kind == current.kind else (None, None)
+        return f"punkt {numbers}", kind, by, party
     if re.search(r"innstilling|tilråding|forslag til vedtak|framlegg til vedtak", what):
         if current.kind == "innstilling":
             return what, "innstilling", current.by, current.party
