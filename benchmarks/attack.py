@@ -165,6 +165,14 @@ def _copy_samples(inbox: Path, kinds=("text", "pdf")) -> int:
     return count
 
 
+def _variants(inbox: Path, count: int) -> int:
+    """``count`` distinct text documents made from the bundled samples (each with its own closing line)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((SAMPLES / "text").iterdir()) if p.suffix == ".txt"]
+    for i in range(count):
+        (inbox / f"variant-{i:03d}.txt").write_text(texts[i % len(texts)] + f"\nKopi nr. {i}.\n", encoding="utf-8")
+    return count
+
+
 # --- crashes ------------------------------------------------------------------------------------------------
 
 def _killed_run(ws: Workspace, sig: int, earlier_run: bool) -> Outcome:
@@ -215,16 +223,18 @@ def case_later_run_kill9(ws):
 def case_reprocess_killed(ws):
     """Every document quarantined (a 1 ms budget), then `reprocess --quarantined` killed half-way; a re-run
     of reprocess recovers all of them."""
-    expected = _copy_samples(ws.inbox, ("text",))
+    expected = _variants(ws.inbox, 60)
     ws.cli("ingest", str(ws.inbox), "--db", str(ws.db), "--timeout", "0.001")
     quarantined = ws.sql("SELECT count(*) FROM documents WHERE status <> 'ok'")[0][0]
     started = time.monotonic()
-    ws.cli("reprocess", "--quarantined", "--db", str(ws.db), kill=(lambda: time.monotonic() - started > 4, signal.SIGKILL))
+    killed = ws.cli("reprocess", "--quarantined", "--db", str(ws.db),
+                    kill=(lambda: time.monotonic() - started > 5, signal.SIGKILL)).returncode == -signal.SIGKILL
     opens = _opens(ws.db)
     again = ws.cli("reprocess", "--quarantined", "--db", str(ws.db))
     ok = ws.sql("SELECT count(*) FROM documents WHERE status = 'ok'")[0][0]
     open_quarantine = ws.sql("SELECT count(*) FROM quarantine WHERE resolved_at IS NULL")[0][0]
-    return Outcome("reprocess killed (kill -9) half-way", f"{quarantined} quarantined; opens: {opens}; re-run exit "
+    return Outcome("reprocess killed (kill -9) half-way", f"{quarantined} quarantined; killed mid-run: {killed}; "
+                   f"opens: {opens}; re-run exit "
                    f"{again.returncode}, {ok}/{expected} recovered, {open_quarantine} still open",
                    time.monotonic() - started, ws.peak_mb, lost=ok != expected or not opens)
 
@@ -254,6 +264,44 @@ def case_fetch_killed(ws):
                    f"killed; re-run exit {again.returncode}, {done}/2000 recorded; {len(listing.files)} files for ingest, "
                    f"{sum(r.startswith('an unfinished') for _, r in listing.skipped)} partial skipped",
                    time.monotonic() - started, ws.peak_mb, lost=done != 2000 or not opens or bool(partial) or not complete)
+
+
+def case_publish_killed(ws):
+    """A loader's 60 documents published one per lake commit, the publish killed after its first commits: the
+    lake holds whole documents only, and a re-run publishes the rest (a PostgreSQL-catalogued DuckLake)."""
+    import uuid
+
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c"]
+    name = f"kommune_etl_attack_{uuid.uuid4().hex[:10]}"
+    subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    lake = ["--lake", f"postgres:dbname={name} host=127.0.0.1 user=postgres", "--lake-data", str(ws.root / "lake")]
+    try:
+        expected = _variants(ws.inbox, 60)
+        ws.cli("ingest", str(ws.inbox), "--db", str(ws.db))
+        started = time.monotonic()
+        data = ws.root / "lake"
+        killed = ws.cli("publish", "--db", str(ws.db), *lake, "--batch", "1",
+                        kill=(lambda: data.exists() and len(list(data.rglob("*.parquet"))) >= 20, signal.SIGKILL)
+                        ).returncode == -signal.SIGKILL
+        halfway = _lake_counts(ws, lake)
+        again = ws.cli("publish", "--db", str(ws.db), *lake, "--batch", "8")
+        final = _lake_counts(ws, lake)
+    finally:
+        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+    whole = halfway[1] == halfway[2]  # every published document has all its page rows
+    return Outcome("publish to the lake killed (kill -9) after its first commits",
+                   f"killed mid-run: {killed}; lake then {halfway[0]} documents with {halfway[1]} pages (whole: {whole}); "
+                   f"re-run exit {again.returncode}, lake {final[0]}/{expected} documents", time.monotonic() - started,
+                   ws.peak_mb, lost=final[0] != expected or not whole)
+
+
+def _lake_counts(ws: Workspace, lake: list[str]) -> tuple[int, int, int]:
+    """Documents in the lake, their page rows, and the pages they say they have."""
+    ran = ws.cli("query", "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM pages),"
+                 " (SELECT coalesce(sum(pages), 0) FROM documents)", "--format", "csv", *lake)
+    rows = [line for line in ran.out.strip().splitlines() if line and line[0].isdigit()]
+    documents, pages, stated = rows[-1].split(",") if rows else ("0", "0", "0")
+    return int(documents), int(pages), int(stated)
 
 
 def case_full_disk(ws):
