@@ -1,7 +1,8 @@
 """The `kommune-etl` console script. Thin: parse arguments, call stage functions, print.
 
 Exit codes: 0 success, 1 a document was rejected (extract) or a query failed, 2 usage error, 3 the machine
-stopped the command (the disk is full, the warehouse is locked by another process): nothing is lost, run it again.
+stopped the command (the disk is full, the warehouse is locked by another process, an applied migration was
+edited): one line says which; nothing is lost.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ def environment_problem(exc: BaseException) -> str | None:
         return (f"could not write{where}: {exc.strerror}. Free space (or raise the file-size limit) and run the same "
                 "command again: the raw archive and every document loaded before are kept, and this run is closed as "
                 "interrupted by the next one.")
+    from warehouse.migrate import MigrationChanged
+
+    if isinstance(exc, MigrationChanged):
+        return str(exc)
     if not type(exc).__module__.startswith(("duckdb", "_duckdb")):
         return None
     if "Could not set lock" in text or "Conflicting lock" in text:

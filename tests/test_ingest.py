@@ -126,10 +126,10 @@ def test_a_failing_stage_quarantines_one_document_and_the_batch_goes_on(db_path,
 
     real = pipeline.extract_structures
 
-    def fails_on_protocols(pages, doc_type, on):
+    def fails_on_protocols(pages, doc_type, on, entities=None):
         if doc_type.value == "protocol":
             raise RuntimeError("structure bug")
-        return real(pages, doc_type, on)
+        return real(pages, doc_type, on, entities)
 
     monkeypatch.setattr(pipeline, "extract_structures", fails_on_protocols)
     summary = ingest_paths([SAMPLES_TEXT], db_path)
@@ -154,3 +154,27 @@ def test_reprocess_recovers_quarantined_documents_after_a_fix(db_path, monkeypat
     assert _rows(db_path, "SELECT count(*) FROM quarantine WHERE resolved_at IS NOT NULL") == [(1,)]
     assert _rows(db_path, "SELECT members_present FROM meetings") == [(11,)]
     assert reprocess_quarantined(db_path).updated == 0  # nothing open any more
+
+
+def test_an_applied_migration_edited_later_is_a_clear_error(db_path):
+    """Issue 14: migrate() compared version numbers only, so a warehouse silently lacked an edited migration."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    from conftest import REPO
+    from warehouse.connection import open_warehouse
+    from warehouse.migrate import MigrationChanged, checksum, migration_files
+
+    open_warehouse(db_path).close()
+    con = duckdb.connect(str(db_path))
+    recorded = dict(con.execute("SELECT version, checksum FROM schema_migrations").fetchall())
+    assert recorded == {version: checksum(sql) for version, _, sql in migration_files()}
+    con.execute("UPDATE schema_migrations SET checksum = 'f00d' || checksum WHERE version = 5")  # as if 0005 was edited
+    con.close()
+    with pytest.raises(MigrationChanged, match=r"migration 0005_\w+\.sql was changed after it was applied"):
+        open_warehouse(db_path)
+    done = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "status", "--db", str(db_path)], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 3 and len(done.stderr.strip().splitlines()) == 1 and "0005_" in done.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.migrate import migrate
+from warehouse.migrate import check_applied, migrate
 from warehouse.reference import refresh_reference_tables
 
 DEFAULT_DB = Path("data") / "warehouse.duckdb"
@@ -30,7 +30,13 @@ def open_warehouse(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyCon
     if read_only:
         if not db_path.exists():
             raise FileNotFoundError(f"no warehouse at {db_path}; run `kommune-etl ingest` first or pass --db")
-        return duckdb.connect(str(db_path), read_only=True)
+        con = duckdb.connect(str(db_path), read_only=True)
+        try:
+            check_applied(con)  # a reader of a warehouse that lacks an edited migration is told, not misled
+        except BaseException:
+            con.close()
+            raise
+        return con
     db_path.parent.mkdir(parents=True, exist_ok=True)
     if not db_path.exists():
         _create(db_path)
