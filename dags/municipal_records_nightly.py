@@ -137,9 +137,10 @@ def municipal_records_nightly():
             for path in staged:
                 with open(path, "rb") as handle:
                     yield from pickle.load(handle)
-                Path(path).unlink(missing_ok=True)
 
         summary = load_processed(Path(params["db"]), documents(), command="airflow")
+        for path in staged:  # removed only once loaded: a retried load finds its inputs (and skips what is in)
+            Path(path).unlink(missing_ok=True)
         return {"run_id": summary.run_id, "new": summary.new, "updated": summary.updated,
                 "unchanged": summary.unchanged, "quarantined": summary.quarantined, "pages": summary.pages}
 

@@ -287,10 +287,11 @@ VALIDATION_BATCH = 32
 
 @dataclass(frozen=True)
 class ProcessedDocument:
-    """A document processed and validated away from the warehouse (e.g. by a mapped Airflow task),
-    waiting for the single writer."""
+    """A document processed and validated away from the warehouse (e.g. by a mapped Airflow task), waiting for
+    the single writer. Its bytes are in the raw archive already; what is staged holds no clear personal data."""
 
-    raw: RawDocument
+    source: str
+    sha256: str
     result: DocumentResult
     validation: object = None
 
@@ -301,14 +302,16 @@ def process_for_load(raws: Iterable[RawDocument], db_path: Path, limits: Limits 
     the warehouse; the batch validated together, so GX's fixed cost is paid once)."""
     ocr = ocr_settings_for(db_path)
     name = source_names_for(db_path, mask_pii)
-    raws = [_named(raw, name) for raw in raws]
+    archive = RawArchive(raw_archive_dir(db_path))
     results = []
     for raw in raws:
+        raw = _named(raw, name)
+        archive.store(raw.sha256, raw.content)  # kept before any parsing, as ingest does: nothing is lost
         results.append(process_document(raw, limits, ocr=ocr, mask_pii=mask_pii))
         if on_document:
             on_document(Path(raw.source), results[-1].status.value)
     checked = validate_batch(results, check_quality, Path(db_path).parent)
-    return [ProcessedDocument(raw, result, validation) for raw, (result, validation) in zip(raws, checked)]
+    return [ProcessedDocument(result.source, result.sha256, result, validation) for result, validation in checked]
 
 
 def load_processed(db_path: Path, documents: Iterable[ProcessedDocument], command: str = "load",
@@ -316,7 +319,7 @@ def load_processed(db_path: Path, documents: Iterable[ProcessedDocument], comman
     """The single writer: load documents processed elsewhere, in one recorded run."""
     with warehouse_run(db_path, command, check_quality, alerts) as run:
         for document in documents:
-            state, change = _prepare(run, document.raw)
+            state, change = _prepare(run, document.source, document.sha256)
             if change is Change.UNCHANGED:
                 continue
             _load_one(run, document.result, document.validation, state, change)
@@ -363,14 +366,12 @@ def validate_batch(results: list[DocumentResult], enabled: bool = True, gx_root:
     return out
 
 
-def _prepare(run: WarehouseRun, raw: RawDocument):
-    """Archive the bytes (before any parsing: nothing is lost) and classify the change at this source."""
-    sha256 = raw.sha256
-    run.archive.store(sha256, raw.content)
-    state = source_state(run.con, raw.source, sha256)
+def _prepare(run: WarehouseRun, source: str, sha256: str):
+    """Classify the change at this source (the bytes are in the raw archive already)."""
+    state = source_state(run.con, source, sha256)
     change = state.change_for(sha256)
     if change is Change.UNCHANGED:
-        record_source_version(run.con, raw.source, sha256, state)
+        record_source_version(run.con, source, sha256, state)
         run.summary.unchanged += 1
     return state, change
 
@@ -391,7 +392,8 @@ def _ingest_batch(run: WarehouseRun, paths: list[Path], limits: Limits, ocr: Ocr
         if raw.sha256 in copies:
             copies[raw.sha256].append(raw)
             continue
-        state, change = _prepare(run, raw)
+        run.archive.store(raw.sha256, raw.content)  # before any parsing: nothing is lost
+        state, change = _prepare(run, raw.source, raw.sha256)
         if change is Change.UNCHANGED:
             yield path, change.value
             continue

@@ -100,3 +100,20 @@ def test_the_fetch_stage_imports_neither_spacy_nor_gx():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+def test_what_the_dag_stages_holds_no_clear_personal_data(db_path, tmp_path):
+    """The process task archives the bytes itself and stages only the processed (masked) result: the staged
+    pickle between the tasks holds no identity number, the raw archive holds the original bytes."""
+    import pickle
+
+    from kommune_etl.pipeline import load_processed, process_for_load, read_raw
+
+    letter = tmp_path / "Søknad 15038712486.txt"
+    letter.write_text("Søknad om tilskudd fra Kari Nordmann, fødselsnummer 15038712486, til Steinkjer kommune "
+                      "12.03.2024. Beløp kr 50 000.", encoding="utf-8")
+    staged = process_for_load([read_raw(letter)], db_path)
+    assert b"15038712486" not in pickle.dumps(staged)
+    archived = db_path.parent / "raw" / staged[0].sha256[:2] / staged[0].sha256
+    assert b"15038712486" in archived.read_bytes()
+    assert load_processed(db_path, staged, command="airflow").new == 1
