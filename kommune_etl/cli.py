@@ -34,12 +34,26 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `kommune-etl query … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
-        problem = environment_problem(exc)
-        if problem is None:
+        usage, environment = usage_problem(exc), environment_problem(exc)
+        if usage is None and environment is None:
             raise
-        print(f"kommune-etl: {problem}", file=sys.stderr)
-        return EXIT_ENVIRONMENT
+        print(f"kommune-etl: {usage or environment}", file=sys.stderr)
+        return EXIT_USAGE if usage else EXIT_ENVIRONMENT
+
+
+def usage_problem(exc: BaseException) -> str | None:
+    """A one-line explanation when the command was given something it cannot use (a --db that is no warehouse)."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if type(exc).__module__.startswith(("duckdb", "_duckdb")) and (
+            "not a valid DuckDB database file" in text or "Is a directory" in text):
+        where = text.split('"')[1] if text.count('"') >= 2 else "the --db path"
+        return (f"{where} is not a warehouse (a DuckDB file made by kommune-etl); pass the warehouse file with --db, "
+                "e.g. --db data/warehouse.duckdb, or a new file name to start one.")
+    return None
 
 
 _NO_SPACE = ("No space left", "File too large", "Disk quota exceeded", "Could not write file", "Could not truncate")

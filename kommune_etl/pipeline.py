@@ -413,7 +413,7 @@ def _load_one(run: WarehouseRun, result: DocumentResult, validation, state, chan
     try:
         load_document(run.con, result, state, validation=validation, run_id=run.run_id)
     except Exception as exc:  # rolled back by load_document; keep the document visible as quarantined
-        result = _load_failure(run.con, result, exc)
+        result = _load_failure(run.con, result, exc, run.run_id)
     summary = run.summary
     if result.status is not Status.OK:
         summary.quarantined += 1
@@ -427,12 +427,12 @@ def _load_one(run: WarehouseRun, result: DocumentResult, validation, state, chan
     return change.value
 
 
-def _load_failure(con, result: DocumentResult, exc: Exception) -> DocumentResult:
+def _load_failure(con, result: DocumentResult, exc: Exception, run_id: int | None = None) -> DocumentResult:
     """Record a document whose load failed (and was rolled back) as rejected, without its pages."""
     message = ReadError(ReasonCode.LOAD_FAILED, f"loading failed ({type(exc).__name__}: {exc})").as_error(result.source)
     failed = replace(result, status=Status.REJECTED, pages=(), entities=(), structures=None,
                      error=DocumentError(message.code, message.message))
-    load_document(con, failed, source_state(con, failed.source, failed.sha256))
+    load_document(con, failed, source_state(con, failed.source, failed.sha256), run_id=run_id)
     return failed
 
 

@@ -48,7 +48,8 @@ def build_alert(con: duckdb.DuckDBPyConnection, run_id: int, db_path: str) -> Al
     """The run's newly quarantined documents with their reasons, or None when there are none."""
     rows = con.execute(
         "SELECT q.source, q.stage, q.reason_code, q.message FROM quarantine q JOIN runs r ON r.run_id = ?"
-        " WHERE q.quarantined_at >= r.started_at AND q.resolved_at IS NULL ORDER BY q.source, q.reason_code", [run_id]).fetchall()
+        " WHERE (q.run_id = r.run_id OR (q.run_id IS NULL AND q.quarantined_at >= r.started_at))"
+        " AND q.resolved_at IS NULL ORDER BY q.source, q.reason_code", [run_id]).fetchall()
     warehouse = con.execute("SELECT suite || '.' || check_name, observed FROM quality_results WHERE run_id = ? AND sha256 = ''"
                             " AND NOT success AND severity = 'error' ORDER BY 1", [run_id]).fetchall()
     if not rows and not warehouse:

@@ -97,3 +97,27 @@ def test_demo_ingests_the_bundled_samples(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "documents: 5 new, 0 unchanged, 0 updated, 0 quarantined" in done.stdout
     assert "grant_letter" in done.stdout
+
+
+def test_a_db_that_is_no_warehouse_is_one_line_and_exit_2(tmp_path):
+    """Issue 20, CLI hygiene: a text file or a folder given as --db was a DuckDB traceback."""
+    not_a_db = tmp_path / "notes.duckdb"
+    not_a_db.write_text("not a database", encoding="utf-8")
+    for db in (not_a_db, tmp_path):
+        for command in (("status",), ("ingest", str(SAMPLES_TEXT))):
+            done = run(*command, "--db", str(db))
+            assert done.returncode == 2, (command, db, done.stderr[-300:])
+            (line,) = done.stderr.strip().splitlines()
+            assert line.startswith(f"kommune-etl: {db} is not a warehouse") and "--db" in line
+
+
+def test_query_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`kommune-etl query … | head -1` died with BrokenPipeError."""
+    db = tmp_path / "w.duckdb"
+    assert run("ingest", str(SAMPLES_TEXT), "--db", str(db), "--no-progress").returncode == 0
+    reader = subprocess.Popen([sys.executable, "-m", "kommune_etl.cli", "query", "SELECT range FROM range(200000)",
+                               "--db", str(db), "--format", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout.readline().strip() == b"range"
+    reader.stdout.close()  # what `head -1` does after its line
+    assert reader.wait(timeout=60) == 0
+    assert b"Traceback" not in reader.stderr.read()

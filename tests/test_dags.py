@@ -77,6 +77,15 @@ def test_a_bad_document_in_a_batch_is_rejected_alone(db_path, tmp_path):
     assert [d.result.status.value for d in staged] == ["ok", "rejected", "ok"]
     summary = load_processed(db_path, staged, command="airflow")
     assert (summary.new, summary.quarantined) == (2, 1)
+    # the run's alert names the document, although it was processed (and stamped) before the load run began
+    from quality.alerts import build_alert
+    from warehouse.connection import open_warehouse
+
+    assert "log" in summary.alerted
+    con = open_warehouse(db_path, read_only=True)
+    alert = build_alert(con, summary.run_id, str(db_path))
+    con.close()
+    assert alert is not None and len(alert.documents) == 1 and alert.documents[0].endswith("broken.pdf")
 
 
 def test_batches_are_few_balanced_and_bounded():

@@ -93,10 +93,10 @@ def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state:
             insert_validation(con, run_id, result, validation)
         if result.status is Status.REJECTED and result.error is not None:  # validate-stage rows come per failed check
             con.execute(
-                "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at, run_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [result.sha256, result.source, _STAGE_OF.get(result.error.code, "read"), result.error.code,
-                 result.error.message, result.processed_at],
+                 result.error.message, result.processed_at, run_id],
             )
         record_source_version(con, result.source, result.sha256, state, result.processed_at)
         con.execute("COMMIT")

@@ -17,9 +17,10 @@ def insert_validation(con: duckdb.DuckDBPyConnection, run_id: int | None, result
              None if c.observed is None else str(c.observed)) for c in validation.results])
     if result.status is Status.QUARANTINED:
         con.executemany(
-            "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at) VALUES (?, ?, 'validate', ?, ?, ?)",
+            "INSERT INTO quarantine (sha256, source, stage, reason_code, message, quarantined_at, run_id)"
+            " VALUES (?, ?, 'validate', ?, ?, ?, ?)",
             [[result.sha256, result.source, c.check, f"{result.source}: {c.suite}.{c.check} failed (observed: {c.observed})",
-              result.processed_at] for c in validation.errors])
+              result.processed_at, run_id] for c in validation.errors])
 
 
 def record_quality_run(con: duckdb.DuckDBPyConnection, run_id: int, started_at, data_docs: str | None = None) -> None:
