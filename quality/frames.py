@@ -6,6 +6,7 @@ GX validates columns; putting the per-row logic here keeps each expectation a pl
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 
 import pandas as pd
@@ -14,6 +15,17 @@ from kommune_etl.models import DocType, DocumentResult
 from transforms.places import COUNTY, MUNICIPALITY, default_gazetteer
 
 KNOWN_DOC_TYPES = [t.value for t in DocType]
+
+#: Documents that speak of a date still to come: a notice of a coming meeting, a plan, a budget.
+_ANNOUNCES_THE_FUTURE = re.compile(
+    r"(?i)\b(?:møteinnkalling|innkalling\s+til\s+\w*\s*møte|innkalling|møteinnkalling|saksliste|kunngjøring|"
+    r"varsel\s+om\s+oppstart|planprogram|økonomiplan|handlingsprogram|handlingsplan|budsjett)")
+
+
+def future_date_is_normal(r: DocumentResult) -> bool:
+    """A meeting notice (møteinnkalling), a plan or a budget is dated ahead by nature: its title or first lines say so."""
+    head = (r.title or "") + "\n" + (r.pages[0].text[:1500] if r.pages else "")
+    return bool(_ANNOUNCES_THE_FUTURE.search(head))
 
 
 def document_frame(r: DocumentResult, now: datetime | None = None) -> pd.DataFrame:
@@ -25,6 +37,9 @@ def document_frame(r: DocumentResult, now: datetime | None = None) -> pd.DataFra
         "sha256": r.sha256, "doc_type": r.doc_type.value, "pages": r.page_count,
         "document_date": pd.Timestamp(r.document_date) if r.document_date else pd.NaT,
         "days_after_ingest": (r.document_date - now.date()).days if r.document_date else None,
+        # days ahead that nothing in the document explains (a notice of a coming meeting explains them)
+        "unexplained_days_ahead": 0 if r.document_date and future_date_is_normal(r)
+        else ((r.document_date - now.date()).days if r.document_date else None),
         "document_year": r.document_year, "chars_per_page": chars / r.page_count if r.page_count else 0.0,
         "letter_share": letters / chars if chars else 0.0,
         "norwegian_words_per_1000_chars": 1000 * norwegian / chars if chars else 0.0,

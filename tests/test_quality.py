@@ -72,6 +72,23 @@ def test_a_document_dated_in_the_future_is_an_error():
     assert ("document_date_not_in_future", "error") in failed and result.status is Status.QUARANTINED
 
 
+def test_a_notice_of_a_coming_meeting_is_not_quarantined_for_its_date():
+    """Issue 20: a møteinnkalling is dated ahead by nature (the meeting is still to come)."""
+    from datetime import date, timedelta
+
+    from kommune_etl.models import RawDocument
+    from kommune_etl.pipeline import process_document, validate
+
+    coming = date.today() + timedelta(days=20)
+    notice = (f"Steinkjer kommune\nMøteinnkalling\n\nUtvalg: Formannskapet\nMøtested: Rådhuset\n"
+              f"Møtedato: {coming:%d.%m.%Y}\nTid: 10:00\n\nSaksliste\n\nPS 12/26 Budsjettjustering\n"
+              "PS 13/26 Høring om skolestruktur\n\nForfall meldes til politisk sekretariat.\n").encode()
+    result, validation = validate(process_document(RawDocument(notice, "innkalling.txt")))
+    assert result.document_date == coming
+    assert result.status is Status.OK
+    assert "document_date_not_in_future" not in {c.check for c in validation.errors}
+
+
 def test_a_valid_fodselsnummer_is_masked_and_warned_but_orgnr_is_kept():
     raw = _variant(KS, "Saksbehandler: Kristin Standal",
                    f"Saksbehandler: Kristin Standal (fnr. {VALID_FNR}, kristin.s@gmail.com, org.nr. 971 032 146)")
