@@ -126,7 +126,7 @@ class Validator:
             for r in outcome.results:
                 meta = r.expectation_config.meta
                 checks.append(CheckResult(name, meta["check"], meta["severity"], bool(r.success),
-                                          "" if r.success else _observed(frame, r.result),
+                                          "" if r.success else _observed(frame, r.result, _column(r)),
                                           int(r.result.get("unexpected_count") or 0)))
         return checks
 
@@ -156,7 +156,7 @@ class Validator:
                 for sha256 in present:
                     own = failing.get(sha256, [])
                     observed = _observed(frame, {"partial_unexpected_list": [values.get(i) for i in own],
-                                                 "partial_unexpected_index_list": own}) if own else ""
+                                                 "partial_unexpected_index_list": own}, _column(r)) if own else ""
                     by_document[sha256].append(CheckResult(suite_name, meta["check"], meta["severity"], not own,
                                                            observed, len(own)))
         return [DocumentValidation(r.sha256, tuple(by_document[r.sha256])) for r in results]
@@ -165,14 +165,32 @@ class Validator:
 _ROW_LABELS = ("text", "case", "recipient", "column")
 
 
-def _observed(frame, result: dict) -> str:
-    """The failing values, named by their row (`Søgne=False`, `14/25: votes_over_members=4`) where possible."""
+def _column(result) -> str | None:
+    return (result.expectation_config.kwargs or {}).get("column")
+
+
+def _observed(frame, result: dict, column: str | None = None) -> str:
+    """The failing values in words, each named by where it is and what it is: `page 2, text 'Søgne':
+    code_resolved=False`, `case '14/25': votes_over_members=4`; the bare values where a frame has no such names."""
     values = result.get("partial_unexpected_list")
     indexes = result.get("partial_unexpected_index_list")
     label = next((c for c in _ROW_LABELS if c in frame.columns), None)
-    if values is not None and indexes and label:
-        return _short([f"{frame.iloc[i][label]}={v}" for i, v in zip(indexes, values)])
+    if values is not None and indexes and (label or "page" in frame.columns):
+        described = []
+        for i, value in zip(indexes, values):
+            row = frame.iloc[i]
+            where = [f"page {row['page']}"] if "page" in frame.columns and pd_notna(row["page"]) else []
+            if label:
+                where.append(f"{label} '{row[label]}'")
+            described.append(f"{', '.join(where)}: {column or 'value'}={value}")
+        return _short(described)
+    if values is not None and column:
+        return _short([f"{column}={v}" for v in values])
     return _short(values if values is not None else result.get("observed_value"))
+
+
+def pd_notna(value) -> bool:
+    return value is not None and value == value  # NaN is the one value unequal to itself
 
 
 def _short(observed) -> str:
