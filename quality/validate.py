@@ -81,7 +81,8 @@ class Validator:
 
     def _add_suite(self, name: str, specs) -> None:
         gx = self.gx
-        fingerprint = hashlib.sha256(json.dumps(specs, sort_keys=True, default=str).encode()).hexdigest()
+        # the fingerprint also names how expectations are built, so a stored suite is rebuilt when that changes
+        fingerprint = hashlib.sha256(json.dumps([_BUILD, specs], sort_keys=True, default=str).encode()).hexdigest()
         try:
             stored = self.context.suites.get(name)
             if stored.meta.get("kommune_etl_specs") == fingerprint:
@@ -91,7 +92,8 @@ class Validator:
             pass
         suite = self.context.suites.add_or_update(gx.ExpectationSuite(name=name, meta={"kommune_etl_specs": fingerprint},
                                                                      expectations=[
-            getattr(gx.expectations, kind)(**kwargs, meta={"check": check, "severity": severity}, result_format="SUMMARY")
+            getattr(gx.expectations, kind)(**kwargs, meta={"check": check, "severity": severity}, result_format="SUMMARY",
+                                           severity=_GX_SEVERITY[severity])
             for check, severity, kind, kwargs in specs]))
         try:
             asset = self.source.get_asset(name)
@@ -163,6 +165,9 @@ class Validator:
 
 
 _ROW_LABELS = ("text", "case", "recipient", "column")
+#: Our severities in GX's own field, so Data Docs show a failed warning as a warning, not a critical failure.
+_GX_SEVERITY = {"error": "critical", "warning": "warning", "info": "info"}
+_BUILD = "gx-severity-1"
 
 
 def _column(result) -> str | None:

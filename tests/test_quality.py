@@ -264,3 +264,19 @@ def test_processes_sharing_one_gx_project_validate_side_by_side(tmp_path):
         w.join(30)
     assert all(isinstance(o, int) for o in outcomes), outcomes
     assert len(set(outcomes)) == 1 and outcomes[0] > 0          # every process ran every check, same results
+
+
+def test_severity_is_in_gx_own_field():
+    """Issue 20: severity sat only in `meta`, so GX called every expectation critical (Data Docs: "Failed")."""
+    from quality.suites import QualitySettings, suite_specs
+    from quality.validate import default_validator
+
+    validator = default_validator()
+    ours = {check: severity for specs in suite_specs(QualitySettings()).values() for check, severity, *_ in specs}
+    seen = {}
+    for suite in ("documents", "entities", "votes"):
+        for expectation in validator.context.suites.get(suite).expectations:
+            seen[expectation.meta["check"]] = str(expectation.severity.value)
+    assert seen["document_date_not_in_future"] == "critical" and ours["document_date_not_in_future"] == "error"
+    assert seen["no_personal_data"] == "warning" and seen["roll_call_reconciles"] == "warning"
+    assert all({"error": "critical"}.get(ours[c], ours[c]) == s for c, s in seen.items())
