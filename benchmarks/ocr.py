@@ -9,7 +9,6 @@ run: OCR off (scans quarantined as no_text_layer), OCR with an empty cache, OCR 
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 import time

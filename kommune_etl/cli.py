@@ -110,7 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     def with_limits(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         defaults = Limits()
         p.add_argument("--timeout", type=float, default=defaults.timeout_s, help="seconds per document (default %(default)s)")
-        p.add_argument("--max-memory-mb", type=int, default=defaults.memory_mb, help="memory ceiling per document, reading and analysis (default %(default)s)")
+        p.add_argument("--max-memory-mb", type=int, default=defaults.memory_mb,
+                       help="memory ceiling per document, reading and analysis (default %(default)s)")
         p.add_argument("--max-bytes", type=int, default=defaults.max_bytes, help="largest file accepted (default %(default)s)")
         p.add_argument("--no-ocr", action="store_true", help="report scanned pages as no_text_layer instead of OCR-ing them")
         return p

@@ -59,7 +59,8 @@ def build_alert(con: duckdb.DuckDBPyConnection, run_id: int, db_path: str) -> Al
     lines += [f"- {source} [{stage}/{code}] {message}" for source, stage, code, message in rows]
     lines += [f"- warehouse check {check} failed (observed: {observed})" for check, observed in warehouse]
     docs = con.execute("SELECT data_docs FROM quality_runs WHERE run_id = ?", [run_id]).fetchone()
-    lines.append(f"Details: kommune-etl quality --run {run_id} --db {db_path}; after a fix: kommune-etl reprocess --quarantined --db {db_path}")
+    lines.append(f"Details: kommune-etl quality --run {run_id} --db {db_path}; "
+                 f"after a fix: kommune-etl reprocess --quarantined --db {db_path}")
     if docs and docs[0]:
         lines.append(f"Data Docs: {docs[0]}")
     subject = f"kommune-etl: {len(documents)} document(s) quarantined in run {run_id}"

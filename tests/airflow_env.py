@@ -58,6 +58,6 @@ def dag_test(env: dict[str, str], dag_id: str, conf: dict) -> dict:
     code = RUN_DAG_TEST.format(dags=str(REPO / "dags"))
     done = subprocess.run([sys.executable, "-c", code, dag_id, json.dumps(conf)], env=env, capture_output=True,
                           text=True, timeout=900)
-    lines = [l for l in done.stdout.splitlines() if l.startswith("RESULT ")]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert done.returncode == 0 and lines, (done.stdout[-3000:], done.stderr[-5000:])
     return json.loads(lines[-1][len("RESULT "):])

@@ -21,7 +21,7 @@ import pytest
 import redis
 
 from airflow_env import PSQL, airflow_env, migrate
-from test_airflow_run import _warehouse_rows, inbox  # noqa: F401 (fixture)
+from test_airflow_run import _warehouse_rows, inbox  # noqa: F401, F811 (a fixture, used by name)
 
 REDIS_DB = 11
 DB_NAME = "kommune_etl_celery_test"
@@ -44,7 +44,7 @@ def _wait(what: str, check, timeout: float, logs) -> None:
 
 
 @pytest.fixture
-def celery_cluster(tmp_path, inbox):
+def celery_cluster(tmp_path, inbox):  # noqa: F811 (pytest passes the fixture by name)
     """Airflow 3 with CeleryExecutor: yields (env, metadata DB dsn, logs folder); stops every process after."""
     subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)"], check=True)
     subprocess.run([*PSQL, f"CREATE DATABASE {DB_NAME}"], check=True)

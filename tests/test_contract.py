@@ -66,7 +66,7 @@ def test_compose_file_follows_airflows_layout_and_matches_the_code():
             assert dependency in services, (name, dependency)
 
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
-    workdir = next(l.split()[1] for l in dockerfile.splitlines() if l.startswith("WORKDIR"))
+    workdir = next(line.split()[1] for line in dockerfile.splitlines() if line.startswith("WORKDIR"))
     for package in ("kommune_etl", "extractors", "transforms", "warehouse", "quality", "dags"):
         assert f"COPY {package} " in dockerfile
     code_env = _env_names_in_code()

@@ -101,7 +101,7 @@ def test_elements_meetings_by_year_with_lookback_and_backfill(tmp_path, db_path)
         second = fetch_source(source, inbox, db_path, policy=FAST)          # 2 May − 10 days: same meeting again
         assert _by_doc(second) == {11: "not_modified", 12: "restricted", 13: "not_modified", 14: "withdrawn"}
         files = [p for p, _, _ in requests if "ShowDocument" in p]
-        assert files == [f"/publikum/Documents/ShowDocument/db-1/10/14"]       # fetched ids are not asked again
+        assert files == ["/publikum/Documents/ShowDocument/db-1/10/14"]       # fetched ids are not asked again
 
         requests.clear()
         back = fetch_source(source, inbox, db_path, window=(date(2023, 11, 1), date(2023, 12, 31)), policy=FAST)

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from conftest import REAL, SAMPLES_PDF, SAMPLES_TEXT, TORTURE
-from kommune_etl.models import DocumentResult, Page, Status
+from kommune_etl.models import DocumentResult, Page
 from kommune_etl.pipeline import ingest_paths, process_document, read_raw
 from warehouse.connection import open_warehouse, raw_archive_dir
 from warehouse.load import load_document, source_state

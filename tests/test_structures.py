@@ -130,9 +130,11 @@ def test_structures_land_in_the_warehouse_and_views(db_path):
     con = duckdb.connect(str(db_path), read_only=True)
     assert con.execute("SELECT body, municipality, members_present FROM meetings").fetchall() == [("Oppvekstutvalget", "4204", 11)]
     assert con.execute("SELECT count(*) FROM meeting_attendance WHERE role = 'administration'").fetchone()[0] == 8
-    assert con.execute("SELECT outcome, votes_for, votes_against FROM agenda_items WHERE case_number = '14/25'").fetchone() == ("majority", 10, 1)
+    assert con.execute("SELECT outcome, votes_for, votes_against FROM agenda_items WHERE case_number = '14/25'"
+                       ).fetchone() == ("majority", 10, 1)
     assert con.execute("SELECT against_party FROM votes_by_party WHERE case_number = '14/25'").fetchall() == [("PP",)]
-    assert con.execute("SELECT proposed_by, outcome FROM proposals WHERE case_number = '16/25'").fetchall() == [("Arve Stokkelien (H)", "adopted")]
+    assert con.execute("SELECT proposed_by, outcome FROM proposals WHERE case_number = '16/25'"
+                       ).fetchall() == [("Arve Stokkelien (H)", "adopted")]
     viken = con.execute("SELECT year, county_code, historical_code, amount_nok, comparable_2024_codes FROM grants_by_county_year"
                         " WHERE county = 'Viken' AND column_meaning IN ('granted', 'to_distribute') ORDER BY year").fetchall()
     assert viken == [(2023, "30", None, 2856532, ["31", "32", "33"]), (2024, None, "30", 4734462, ["31", "32", "33"])]

@@ -23,10 +23,11 @@ def insert_structures(con: duckdb.DuckDBPyConnection, sha256: str, s: Structures
     if s.meeting:
         _meeting(con, sha256, s.meeting)
     if s.letter:
-        l = s.letter
+        letter = s.letter
         con.execute("INSERT INTO letters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [sha256, l.sender, list(l.recipients), l.our_reference, l.your_reference, l.date, l.case_handler,
-                     l.subject, [{"what": w, "date": d} for w, d in l.deadlines], list(l.project_numbers)])
+                    [sha256, letter.sender, list(letter.recipients), letter.our_reference, letter.your_reference,
+                     letter.date, letter.case_handler, letter.subject,
+                     [{"what": w, "date": d} for w, d in letter.deadlines], list(letter.project_numbers)])
     if s.report:
         con.execute("INSERT INTO reports VALUES (?, ?, ?)", [sha256, s.report.organisation, s.report.year])
         if s.report.sections:

@@ -246,8 +246,8 @@ def parse_listing(body: bytes, content_type: str, base_url: str) -> tuple[list[L
         return links, urllib.parse.urljoin(base_url, nxt) if nxt else None
     parser = _Anchors()
     parser.feed(body.decode("utf-8", errors="replace"))
-    links = [Link(urllib.parse.urljoin(base_url, l.url), l.restricted) for l in parser.links
-             if re.search(r"\.(pdf|docx|html?|txt|md)(\?|$)", l.url, re.I)]
+    links = [Link(urllib.parse.urljoin(base_url, a.url), a.restricted) for a in parser.links
+             if re.search(r"\.(pdf|docx|html?|txt|md)(\?|$)", a.url, re.I)]
     return links, None
 
 

@@ -1174,7 +1174,7 @@ def _elected(doc: _Doc, issues: list[str]) -> list[Elected]:
     elected: list[Elected] = []
     party: str | None = None
     pending = ""
-    for page, text in section.lines:
+    for _page, text in section.lines:
         if m := _LIST_NAME.match(text):
             party, pending = _clean(m["party"]), ""
             continue
@@ -1438,7 +1438,7 @@ def _district_report_counts(doc: _Doc, issues: list[str]) -> tuple[list[PartyCou
     totals: list[TableTotal] = []
     district: str | None = None
     naming = False
-    for page, text in doc.lines:
+    for _page, text in doc.lines:
         if text.startswith(("Valglistens navn", "Namn på vallista")):      # the next line names the district
             naming = True
             continue

@@ -130,7 +130,7 @@ def read_votes(text: str, attendees: Sequence[Attendee] = (), page_of: Callable[
     pending_number: int | None = None
     alternative = False
     tallies: list[_Tally] = []
-    for start, kind, payload in events:
+    for _start, kind, payload in events:
         if kind == "number":
             pending_number = payload
         elif kind == "alternative":
