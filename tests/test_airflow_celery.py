@@ -23,6 +23,8 @@ import redis
 from airflow_env import PSQL, airflow_env, migrate
 from test_airflow_run import _warehouse_rows, inbox  # noqa: F401, F811 (a fixture, used by name)
 
+pytestmark = pytest.mark.slow  # a real Airflow cluster with Celery and Redis
+
 REDIS_DB = 11
 DB_NAME = "kommune_etl_celery_test"
 

@@ -13,6 +13,8 @@ import pytest
 from airflow_env import PSQL, airflow_env, dag_test, migrate
 from conftest import SAMPLES_TEXT
 
+pytestmark = pytest.mark.slow  # real Airflow runs (PostgreSQL metadata, dag.test)
+
 # five samples, default batch size: two mapped process instances (at least PROCESS_PARALLELISM batches)
 NIGHTLY_TASKS = ([["discover", -1, "success"], ["fetch", -1, "success"], ["load", -1, "success"]]
                  + [["process", i, "success"] for i in range(2)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 import json
@@ -10,6 +12,8 @@ import subprocess
 import sys
 
 from conftest import REAL, SAMPLES_TEXT, TORTURE
+
+pytestmark = pytest.mark.slow  # each test runs the whole CLI in a subprocess
 
 EXE = [sys.executable, "-m", "kommune_etl.cli"]
 

@@ -10,12 +10,16 @@ from datetime import date
 import duckdb
 import pytest
 
-from conftest import SAMPLES_PDF, SAMPLES_TEXT
+from conftest import HAS_SHARED, SAMPLES_PDF, SAMPLES_TEXT
+
 from extractors.sources.config import SourceConfigError, parse_sources
 from extractors.sources.http import HttpPolicy
 from kommune_etl.fetch import fetch_source
 from kommune_etl.pipeline import ingest_paths
 from local_api import Answer, file_answer, json_answer, serve, truncated_answer
+
+if not HAS_SHARED:  # the module reads sample documents as it loads
+    pytest.skip("needs the shared materials (../shared)", allow_module_level=True)
 
 FAST = HttpPolicy(min_interval_s=0.0, backoff_s=0.01, retries=2)
 KEY = "test-key-7f3a"
@@ -129,6 +133,7 @@ def _by_name(summary):
     return {o.url.rsplit("/", 1)[1]: o.status for o in summary.outcomes}
 
 
+@pytest.mark.slow
 def test_einnsyn_incremental_then_warm_then_backfill(tmp_path, db_path, monkeypatch):
     api = FakeEInnsyn()
     inbox = tmp_path / "inbox"

@@ -4,17 +4,23 @@ a backfill window; and what was ingested."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from datetime import date
 
 import duckdb
 
-from conftest import SAMPLES_PDF, SAMPLES_TEXT
+from conftest import HAS_SHARED, SAMPLES_PDF, SAMPLES_TEXT
+
 from extractors.sources.config import parse_sources
 from extractors.sources.http import HttpPolicy
 from kommune_etl.fetch import fetch_source
 from kommune_etl.pipeline import ingest_paths
 from local_api import Answer, file_answer, json_answer, serve, truncated_answer
+
+if not HAS_SHARED:  # the module reads sample documents as it loads
+    pytest.skip("needs the shared materials (../shared)", allow_module_level=True)
 
 FAST = HttpPolicy(min_interval_s=0.0, backoff_s=0.01, retries=2)
 TENANT = "840029212_PROD-840029212"
@@ -80,6 +86,7 @@ def _by_doc(summary):
     return {int(o.url.rsplit("/", 1)[1]): o.status for o in summary.outcomes}
 
 
+@pytest.mark.slow
 def test_elements_meetings_by_year_with_lookback_and_backfill(tmp_path, db_path):
     inbox = tmp_path / "inbox"
     HICCUPS.update(throttle=1, truncate=1)          # the meeting list answers 429 once; one body arrives cut short
@@ -121,6 +128,7 @@ def test_elements_meetings_by_year_with_lookback_and_backfill(tmp_path, db_path)
         con.close()
 
 
+@pytest.mark.slow
 def test_cli_backfill_ingests_and_sources_shows_the_watermark(tmp_path, db_path, capsys):
     from kommune_etl.cli import main
 

@@ -25,6 +25,7 @@ def _rows(db: Path, sql: str, params=()):
         con.close()
 
 
+@pytest.mark.slow
 def test_ingesting_samples_twice_changes_nothing(db_path):
     first = ingest_paths([SAMPLES_TEXT, SAMPLES_PDF], db_path)
     assert (first.new, first.unchanged, first.updated, first.quarantined) == (10, 0, 0, 0)

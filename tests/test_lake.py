@@ -16,6 +16,8 @@ from conftest import REPO, SAMPLES_PDF, SAMPLES_TEXT
 from warehouse.connection import open_warehouse
 from warehouse.lake import LakeConfig, open_lake_reader, publish, published_tables
 
+pytestmark = pytest.mark.slow  # a DuckLake catalogued in the local PostgreSQL
+
 PG = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c"]
 
 

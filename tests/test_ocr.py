@@ -15,6 +15,8 @@ from extractors.ocr import OcrSettings, available_languages, garbage_score, need
 from kommune_etl.models import Page
 from kommune_etl.pipeline import ingest_paths, process_document, read_raw
 
+pytestmark = pytest.mark.slow  # Tesseract on real scans
+
 if "nor" not in available_languages():
     if os.environ.get("CI"):
         raise RuntimeError("CI needs Tesseract with Norwegian: run scripts/install-system-deps.sh")

@@ -61,6 +61,7 @@ def _table_texts(con) -> str:
     return "\n".join(out)
 
 
+@pytest.mark.slow
 def test_file_names_hold_no_personal_data_yet_keep_their_identity(tmp_path, db_path):
     """Applications named after the applicant's identity number: the warehouse stores a keyed pseudonym for
     each number (two people stay two files, a re-run finds them unchanged), never the number itself."""

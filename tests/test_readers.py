@@ -53,6 +53,7 @@ def test_lillestrom_form_xobject_text_is_read_in_order_without_glued_words():
     assert "iLillestrøm" not in first and "fylkeKommunestyrevalget" not in first
 
 
+@pytest.mark.slow
 def test_pdfminer_fallback_reads_form_xobjects_too():
     doc = read_pdf((REAL / "no_lillestrom_valgstyrets-motebok-kommunestyrevalget_2019.pdf").read_bytes(),
                    backend=PDFMINER)

@@ -5,6 +5,8 @@ Set KOMMUNE_ETL_UPDATE_SCREENSHOT=1 to refresh docs/report.png (shown in the REA
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
@@ -22,6 +24,7 @@ CHARTS = """(() => Array.from(document.querySelectorAll('svg.chart')).map(svg =>
              external: Array.from(document.querySelectorAll('[src],link[href]')).length}]))()"""
 
 
+@pytest.mark.slow
 def test_report_renders_in_headless_chromium(sample_warehouse, tmp_path):
     result = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "report", "--out", str(tmp_path / "report"),
                              "--db", str(sample_warehouse)], capture_output=True, text=True, cwd=REPO)

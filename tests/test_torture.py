@@ -70,6 +70,7 @@ def test_timeout_is_a_reason_not_a_hang():
     assert result.status is Status.REJECTED and result.error.code == "timeout"
 
 
+@pytest.mark.slow
 def test_decompression_bomb_is_stopped_by_the_memory_ceiling():
     bomb = bomb_pdf(inflated_mb=300)
     assert len(bomb) < 1_000_000  # small on disk, 300 MB once inflated
@@ -104,12 +105,14 @@ def test_the_analysis_is_bounded_in_time_and_keeps_no_unmasked_pages():
     assert result.pages == ()
 
 
+@pytest.mark.slow
 def test_the_analysis_is_bounded_in_memory():
     result = process_document(RawDocument(_long_text(1000).replace(b"\f", b" "), "long.txt"), Limits(memory_mb=16))
     assert result.status is Status.REJECTED and result.error.code == "too_large"
     assert result.pages == ()
 
 
+@pytest.mark.slow
 def test_a_text_without_page_breaks_over_spacys_length_limit_is_analysed_in_pieces():
     """One 1.9-million-character page (spaCy refuses texts over 1 000 000): read in pieces cut at line breaks,
     every amount found at its offset in the page."""
