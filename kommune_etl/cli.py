@@ -404,7 +404,7 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
 
     summary = reprocess_quarantined(args.db, _limits(args))
     print(f"reprocessed: {summary.updated} recovered, {summary.quarantined} still quarantined; "
-          f"{summary.pages} pages in {summary.seconds:.1f} s (warehouse {args.db})")
+          f"{summary.pages} pages in {summary.seconds:.1f} s (run {summary.run_id}, warehouse {args.db})")
     for result in summary.rejected:
         print(f"  quarantined [{result.error.code}] {result.error.message}", file=sys.stderr)
     return EXIT_OK

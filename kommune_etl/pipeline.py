@@ -436,20 +436,20 @@ def _load_failure(con, result: DocumentResult, exc: Exception, run_id: int | Non
     return failed
 
 
-def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document: ProgressCallback | None = None
-                          ) -> IngestSummary:
-    """Run every document with an open quarantine entry again from its archived bytes (after a fix)."""
-    con = open_warehouse(db_path)
-    archive = RawArchive(raw_archive_dir(db_path))
-    summary = IngestSummary()
-    started = time.perf_counter()
-    try:
+def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document: ProgressCallback | None = None,
+                          check_quality: bool = True, alerts=None) -> IngestSummary:
+    """Run every document with an open quarantine entry again from its archived bytes (after a fix), as one
+    recorded run like any other: quality results, warehouse checks, the alert and the search index follow."""
+    with warehouse_run(db_path, "reprocess", check_quality, alerts) as run:
+        con, summary = run.con, run.summary
         rows = con.execute("SELECT DISTINCT q.sha256, d.source, d.first_seen_at FROM quarantine q JOIN documents d USING (sha256)"
                            " WHERE q.resolved_at IS NULL ORDER BY d.source").fetchall()
         for sha256, source, first_seen in rows:
-            raw = RawDocument(archive.load(sha256), source)
-            result, validation = validate(process_document(raw, limits, ocr=ocr_settings_for(db_path)), True, quality_root(con))
-            load_document(con, result, source_state(con, source, sha256), replace=True, validation=validation)
+            raw = RawDocument(run.archive.load(sha256), source)
+            result, validation = validate(process_document(raw, limits, ocr=ocr_settings_for(db_path)), check_quality,
+                                          quality_root(con))
+            load_document(con, result, source_state(con, source, sha256), replace=True, validation=validation,
+                          run_id=run.run_id)
             con.execute("UPDATE documents SET first_seen_at = ? WHERE sha256 = ?", [first_seen, sha256])
             if result.status is Status.OK:
                 summary.updated += 1
@@ -459,10 +459,7 @@ def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document:
                 summary.rejected.append(result)
             if on_document:
                 on_document(Path(source), "recovered" if result.status is Status.OK else "quarantined")
-    finally:
-        summary.seconds = time.perf_counter() - started
-        con.close()
-    return summary
+    return run.summary
 
 
 def publish_to_lake(db_path: Path, config, batch_size: int = 32):

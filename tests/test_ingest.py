@@ -154,6 +154,19 @@ def test_reprocess_recovers_quarantined_documents_after_a_fix(db_path, monkeypat
     assert _rows(db_path, "SELECT count(*) FROM quarantine WHERE resolved_at IS NULL") == [(0,)]
     assert _rows(db_path, "SELECT count(*) FROM quarantine WHERE resolved_at IS NOT NULL") == [(1,)]
     assert _rows(db_path, "SELECT members_present FROM meetings") == [(11,)]
+    # a recorded run like any other (issue 14, defect 1): its books, its quality results, and the recovered
+    # document can be found by search
+    assert _rows(db_path, "SELECT command, documents_updated, outcome FROM runs WHERE run_id = ?", [summary.run_id]) == [
+        ("reprocess", 1, "completed")]
+    assert _rows(db_path, "SELECT count(*) > 0 FROM quality_results WHERE run_id = ?", [summary.run_id]) == [(True,)]
+    assert _rows(db_path, "SELECT count(*) FROM quality_runs WHERE run_id = ?", [summary.run_id]) == [(1,)]
+    from warehouse.connection import open_warehouse
+    from warehouse.search import search
+
+    con = open_warehouse(db_path, read_only=True)
+    hits = search(con, "oppvekstutvalget")
+    con.close()
+    assert hits and "kristiansand" in hits[0].source
     assert reprocess_quarantined(db_path).updated == 0  # nothing open any more
 
 
