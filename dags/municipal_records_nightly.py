@@ -72,30 +72,17 @@ def municipal_records_nightly():
 
     @task(trigger_rule="all_done")
     def discover(params=None) -> list[list[str]]:
-        """Files in the inbox and folder sources whose bytes the warehouse does not know yet (content hashing),
-        in batches for the mapped process task."""
-        import hashlib
+        """Files in the inbox and folder sources that `ingest` would not find unchanged (new paths, changed or
+        reverted bytes, known bytes at a new path: the same rule as the CLI's), in batches for the mapped
+        process task."""
         from pathlib import Path
 
         from extractors.sources.config import load_sources
-        from extractors.sources.folder import list_files
+        from kommune_etl.discover import changed_files
 
-        db = Path(params["db"])
-        known: set[str] = set()
-        if db.exists():
-            import duckdb
-
-            con = duckdb.connect(str(db), read_only=True)
-            known = {row[0] for row in con.execute("SELECT sha256 FROM documents").fetchall()}
-            con.close()
         folders = [Path(params["inbox"])] + [Path(s.path) for s in load_sources().values() if s.kind == "folder"
                                              and (not params["sources"] or s.name in params["sources"])]
-        found = []
-        for path in list_files([f for f in folders if f.exists()]):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            if digest not in known:
-                known.add(digest)                  # the same bytes under two names: processed once
-                found.append(str(path))
+        found = [str(p) for p in changed_files([f for f in folders if f.exists()], Path(params["db"]))]
         return batches(found, params["batch_size"])
 
     @task(max_active_tis_per_dagrun=PROCESS_PARALLELISM, map_index_template="{{ batch_label }}")

@@ -7,8 +7,6 @@ document at a time, and never lets one document end the run.
 
 from __future__ import annotations
 
-import os
-import stat
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -21,7 +19,7 @@ from extractors.ocr import OcrSettings, ocr_document
 from extractors.readers import preload_libraries, read_document
 from extractors.sandbox import Limits, read_isolated, run_bounded
 from extractors.sniff import PDF, sniff_media_type
-from extractors.sources.folder import list_inbox, printable
+from extractors.sources.folder import list_inbox, printable, read_raw  # noqa: F401 (read_raw: re-exported)
 from kommune_etl import __version__
 from kommune_etl.models import (DocumentError, DocumentResult, ExtractedDocument, Page, RawDocument, ReadError, ReasonCode,
                                 Status)
@@ -158,20 +156,6 @@ def _mask_personal_data(extracted, mask_pii: bool):
         found.extend((page.number, f.kind) for f in findings)
         pages.append(replace(page, text=mask(page.text, findings)) if findings and mask_pii else page)
     return (replace(extracted, pages=tuple(pages)) if found else extracted), tuple(found)
-
-
-def read_raw(path: Path) -> RawDocument:
-    """The file's bytes, never through a symbolic link or from anything but a regular file (the inbox is the
-    boundary, also when a link is swapped in after listing); the source is its path as printable text."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise IsADirectoryError(f"{printable(path)}: not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            content = handle.read()
-    finally:
-        os.close(fd)
-    return RawDocument(content=content, source=printable(Path(path).resolve()))
 
 
 @dataclass

@@ -125,3 +125,30 @@ def test_what_the_dag_stages_holds_no_clear_personal_data(db_path, tmp_path):
     archived = db_path.parent / "raw" / staged[0].sha256[:2] / staged[0].sha256
     assert b"15038712486" in archived.read_bytes()
     assert load_processed(db_path, staged, command="airflow").new == 1
+
+
+def test_discover_uses_the_clis_rule_for_what_is_known(db_path, tmp_path):
+    """Issue 14, defect 2: the DAG dropped any file whose bytes the warehouse held, while `ingest` records known
+    bytes at a new path (and a file reverted to an older version) as a new source version."""
+    import shutil
+
+    from conftest import SAMPLES_TEXT
+    from kommune_etl.discover import changed_files
+    from kommune_etl.pipeline import ingest_paths
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    first, second = sorted(SAMPLES_TEXT.glob("*.txt"))[:2]
+    shutil.copy(first, inbox / "a.txt")
+    assert changed_files([inbox], db_path) == [inbox / "a.txt"]                 # no warehouse yet: new
+    ingest_paths([inbox], db_path, check_quality=False)
+    assert changed_files([inbox], db_path) == []                                # unchanged
+    shutil.copy(first, inbox / "copy-of-a.txt")                                 # known bytes at a new path
+    shutil.copy(second, inbox / "a.txt")                                        # changed
+    assert changed_files([inbox], db_path) == [inbox / "a.txt", inbox / "copy-of-a.txt"]
+    ingest_paths([inbox], db_path, check_quality=False)
+    shutil.copy(first, inbox / "a.txt")                                         # reverted to its first version
+    assert changed_files([inbox], db_path) == [inbox / "a.txt"]
+    summary = ingest_paths([inbox], db_path, check_quality=False)
+    assert (summary.unchanged, summary.new, summary.updated) == (2, 0, 0)       # known bytes: a new version only
+    assert changed_files([inbox], db_path) == []

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kommune_etl.models import RawDocument
+
 #: A folder's own bookkeeping next to the documents: listings, checksums and metadata sheets, not records.
 _BOOKKEEPING = re.compile(r"(?i)^(?:manifest|index|sha256sums?|md5sums?|checksums?|metadata|filelist|files)"
                           r"(?:[._-][\w.-]*)?\.(?:tsv|csv|txt|json|xlsx?|ods|md5|sha256)$|\.(?:tsv|csv|xlsx?|ods|json)$")
@@ -96,3 +98,17 @@ def _walk(folder: Path, listing: Listing):
 def list_files(paths: Iterable[Path]) -> list[Path]:
     """The files :func:`list_inbox` would read."""
     return list_inbox(paths).files
+
+
+def read_raw(path: Path) -> RawDocument:
+    """The file's bytes, never through a symbolic link or from anything but a regular file (the inbox is the
+    boundary, also when a link is swapped in after listing); the source is its path as printable text."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(f"{printable(path)}: not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            content = handle.read()
+    finally:
+        os.close(fd)
+    return RawDocument(content=content, source=printable(Path(path).resolve()))

@@ -1,0 +1,37 @@
+"""What a run has to read: the files `ingest` would not find unchanged. Kept light (no spaCy, GX or pandas), so
+the DAG's discover task and a no-op run pay only for listing, hashing and one query."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from extractors.sources.folder import list_inbox, printable, read_raw
+from warehouse.archive import RawArchive
+from warehouse.connection import open_warehouse, raw_archive_dir
+
+
+def changed_files(paths: Iterable[Path], db_path: Path, mask_pii: bool = True) -> list[Path]:
+    """The files under ``paths`` that `ingest` would not find unchanged: new paths, and paths whose bytes are not
+    the version the warehouse holds for them now (changed, reverted, or known bytes at a new path). One query for
+    what the warehouse holds; what the DAG's discover task hands to its process tasks."""
+    files = list_inbox(paths).files
+    current: set[tuple[str, str]] = set()
+    if Path(db_path).exists():
+        con = open_warehouse(db_path, read_only=True)
+        try:
+            current = set(con.execute("SELECT source, sha256 FROM source_versions WHERE is_current").fetchall())
+        finally:
+            con.close()
+    name = RawArchive(raw_archive_dir(db_path)).source_name if mask_pii else str
+    changed = []
+    for path in files:
+        try:
+            digest = hashlib.sha256(read_raw(path).content).hexdigest()
+        except OSError:
+            changed.append(path)  # let the run say what is wrong with it
+            continue
+        if (name(printable(Path(path).resolve())), digest) not in current:
+            changed.append(path)
+    return changed
