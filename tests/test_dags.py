@@ -40,7 +40,6 @@ def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
     assert report["refresh_tasks"] == ["export", "publish", "report"]
     assert report["refresh_schedule"] == ["kommune_etl_warehouse"]  # runs after each load emits the Asset
     assert report["heavy"] == []  # spaCy, GX, PDFium and DuckDB are imported inside the tasks only
-    assert report["seconds"] < 30
 
 
 def test_the_dags_load_path_is_the_clis(db_path):
