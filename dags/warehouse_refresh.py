@@ -32,10 +32,10 @@ def warehouse_refresh():
         """Every mart to <reports>/exports/<mart>/year=YYYY/*.parquet (replaced each time)."""
         from pathlib import Path
 
-        from warehouse.connection import open_warehouse
+        from warehouse.connection import open_published
         from warehouse.marts import export_marts
 
-        con = open_warehouse(Path(params["db"]), read_only=True)
+        con = open_published(Path(params["db"]))
         try:
             return {e.mart: e.rows for e in export_marts(con, Path(params["reports"]) / "exports", "parquet")}
         finally:
@@ -46,9 +46,9 @@ def warehouse_refresh():
         from pathlib import Path
 
         from kommune_etl.report import write_report
-        from warehouse.connection import open_warehouse
+        from warehouse.connection import open_published
 
-        con = open_warehouse(Path(params["db"]), read_only=True)
+        con = open_published(Path(params["db"]))
         try:
             return str(write_report(con, Path(params["reports"]) / "html", params["db"]))
         finally:

@@ -266,9 +266,9 @@ def _reader(args: argparse.Namespace):
         from warehouse.lake import open_lake_reader
 
         return open_lake_reader(_lake_config(args))
-    from warehouse.connection import open_warehouse
+    from warehouse.connection import open_published
 
-    return open_warehouse(args.db, read_only=True)
+    return open_published(args.db)
 
 
 def _print_summary(summary, db: Path) -> None:
@@ -389,9 +389,9 @@ STATUS_QUERIES = {
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from warehouse.connection import open_warehouse
+    from warehouse.connection import open_published
 
-    con = open_warehouse(args.db, read_only=True)
+    con = open_published(args.db)
     for heading, sql in STATUS_QUERIES.items():
         cursor = con.execute(sql)
         print(f"\n{heading}")
@@ -411,9 +411,9 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:
-    from warehouse.connection import open_warehouse
+    from warehouse.connection import open_published
 
-    con = open_warehouse(args.db, read_only=True)
+    con = open_published(args.db)
     run = args.run or con.execute("SELECT max(run_id) FROM quality_runs").fetchone()[0]
     if run is None:
         print("no quality results yet: run `kommune-etl ingest` first")
@@ -624,9 +624,9 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     state = {}
     if args.db.exists():
-        from warehouse.connection import open_warehouse
+        from warehouse.connection import open_published
 
-        con = open_warehouse(args.db, read_only=True)
+        con = open_published(args.db)
         state = {row[0]: row[1:] for row in con.execute(
             "SELECT w.source, w.watermark, r.finished_at, r.mode, r.fetched, r.failed, r.error"
             " FROM source_watermarks w FULL JOIN (SELECT * FROM source_runs QUALIFY row_number() OVER"
@@ -639,14 +639,15 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from warehouse.connection import open_warehouse
+    from warehouse.connection import open_published, open_warehouse, publish_snapshot
     from warehouse.search import rebuild_search_index, search
 
     if args.rebuild:
         con = open_warehouse(args.db)
         rebuild_search_index(con, force=True)
+        publish_snapshot(con, args.db)
     else:
-        con = open_warehouse(args.db, read_only=True)
+        con = open_published(args.db)
     try:
         hits = search(con, args.query, args.limit)
     except (LookupError, ValueError) as exc:
@@ -679,9 +680,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from kommune_etl.report import write_report
-    from warehouse.connection import open_warehouse
+    from warehouse.connection import open_published
 
-    con = open_warehouse(args.db, read_only=True)
+    con = open_published(args.db)
     target = write_report(con, args.out, str(args.db))
     print(f"report: {target.resolve().as_uri()}")
     return EXIT_OK

@@ -18,7 +18,7 @@ from extractors.sources import einnsyn, elements
 from extractors.sources.config import SourceConfig
 from extractors.sources.http import FetchError, FetchSummary, HttpPolicy, PoliteClient, fetch_document, list_links
 from warehouse.archive import RawArchive
-from warehouse.connection import open_warehouse, raw_archive_dir
+from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
 from warehouse.sources import known_documents, record_outcomes, record_run, watermark
 
 
@@ -84,4 +84,5 @@ def fetch_source(source: SourceConfig, inbox: Path, db_path: Path, window=None, 
     summary.requests = client.requests
     with closing(open_warehouse(db_path)) as con:
         record_run(con, source.name, source.kind, summary, started_at=started, window=window, before=before)
+        publish_snapshot(con, db_path)  # `sources` and the other readers see this fetch
     return summary

@@ -29,7 +29,7 @@ from transforms.nlp.pipeline import extract_entities
 from transforms.pii import find_pii, mask
 from transforms.structures import extract_structures
 from warehouse.archive import RawArchive
-from warehouse.connection import open_warehouse, raw_archive_dir
+from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
 from warehouse.load import Change, load_document, record_source_version, source_state
 from warehouse.quality import record_quality_run
 from warehouse.search import rebuild_search_index
@@ -243,6 +243,7 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
         record_quality_run(con, run_id, datetime.now(timezone.utc), report)
         summary.data_docs = report
         summary.alerted = _alert(con, run_id, db_path, alerts)
+        publish_snapshot(con, db_path)  # what analysts read from now on: this run, whole
         con.close()
 
 

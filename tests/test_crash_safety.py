@@ -103,3 +103,41 @@ def test_a_warehouse_locked_by_another_process_is_one_clear_line(tmp_path):
     assert done.returncode == 3
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("kommune-etl: the warehouse is in use by another process") and "--db" in line
+
+
+@pytest.mark.slow
+def test_a_reader_holding_the_warehouse_open_never_blocks_a_run_and_never_sees_half_of_one(tmp_path):
+    """Issue 20: an analyst's open connection made the nightly load fail. Readers read the snapshot each run
+    publishes; the writer's file is the writer's alone."""
+    from warehouse.connection import published_path
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(DECISION_RECORDS[0], inbox / DECISION_RECORDS[0].name)
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    assert _ingest(inbox, db).wait(timeout=300) == 0
+    # an analyst opens the warehouse the way every reading command does, and keeps it open
+    reader = subprocess.Popen([sys.executable, "-c",
+                               "import sys, time; from warehouse.connection import open_published; "
+                               "con = open_published(sys.argv[1]); "
+                               "print(con.execute('SELECT count(*) FROM documents').fetchone()[0], flush=True); "
+                               "sys.stdin.readline(); "
+                               "print(con.execute('SELECT count(*) FROM documents').fetchone()[0], flush=True)", str(db)],
+                              cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "1"
+        for path in DECISION_RECORDS[1:6]:
+            shutil.copy(path, inbox / path.name)
+        run = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "ingest", str(inbox), "--db", str(db)],
+                             cwd=REPO, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-500:]
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "1"   # still the run it opened, whole
+    finally:
+        reader.kill()
+        reader.wait()
+    status = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "query", "SELECT count(*) AS n FROM documents",
+                             "--db", str(db), "--format", "csv"], cwd=REPO, capture_output=True, text=True)
+    assert status.stdout.split() == ["n", "6"]                # a new reader sees the new run
+    assert published_path(db).exists()

@@ -24,6 +24,42 @@ def raw_archive_dir(db_path: Path) -> Path:
     return Path(db_path).parent / "raw"
 
 
+def published_path(db_path: Path) -> Path:
+    """The read-only copy analysts read, beside the warehouse: `warehouse.duckdb` → `warehouse.published.duckdb`."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}.published{db_path.suffix or '.duckdb'}")
+
+
+def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
+    """Checkpoint the writer's file and copy it, whole, to the published snapshot (written beside it and renamed
+    into place). Called by the single writer before it lets go of the file, so no other write can interleave;
+    a reader that has the previous snapshot open keeps reading it until it opens again."""
+    import shutil
+    import tempfile
+
+    con.execute("CHECKPOINT")
+    target = published_path(db_path)
+    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False)
+    try:
+        with handle, open(db_path, "rb") as source:
+            shutil.copyfileobj(source, handle, 16 * 1024 * 1024)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def open_published(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """What analysts read (`query`, `status`, `search`, `report`, `export`, `quality`): the snapshot the last run
+    published, so a reader never holds the writer's file (DuckDB allows no reader beside a writing process) and
+    never sees half a run. A warehouse no run has published yet is read directly."""
+    snapshot = published_path(db_path)
+    return open_warehouse(snapshot if snapshot.exists() else db_path, read_only=True)
+
+
 def open_warehouse(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (and, for writers, create and migrate) the DuckDB file."""
     db_path = Path(db_path)
