@@ -49,6 +49,7 @@ def check_warehouse(con: duckdb.DuckDBPyConnection, run_id: int, gx_root=None) -
 
     results = validator_for(gx_root).validate_frames(warehouse_frames(con, run_id), warehouse_specs())
     if results:
-        con.executemany("INSERT INTO quality_results VALUES (?, '', ?, ?, ?, ?, ?, ?)", [
+        con.executemany("INSERT INTO quality_results (run_id, sha256, suite, check_name, severity, success, "
+                        "unexpected, observed) VALUES (?, '', ?, ?, ?, ?, ?, ?)", [
             [run_id, c.suite, c.check, c.severity, c.success, c.unexpected, c.observed] for c in results])
     return results

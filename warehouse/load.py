@@ -58,7 +58,8 @@ def record_source_version(con: duckdb.DuckDBPyConnection, source: str, sha256: s
         return
     seen_at = seen_at or datetime.now(timezone.utc)
     con.execute("UPDATE source_versions SET is_current = false WHERE source = ? AND is_current", [source])
-    con.execute("INSERT INTO source_versions VALUES (?, ?, ?, ?, true)", [source, state.last_version + 1, sha256, seen_at])
+    con.execute("INSERT INTO source_versions (source, version, sha256, seen_at, is_current) VALUES (?, ?, ?, ?, true)",
+                [source, state.last_version + 1, sha256, seen_at])
 
 
 #: Every table holding rows of one document, cleared when a document is re-processed.

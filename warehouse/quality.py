@@ -25,7 +25,8 @@ def insert_validation(con: duckdb.DuckDBPyConnection, run_id: int | None, result
 
 def record_quality_run(con: duckdb.DuckDBPyConnection, run_id: int, started_at, data_docs: str | None = None) -> None:
     con.execute(
-        "INSERT INTO quality_runs SELECT ?, ?, ?, count(DISTINCT sha256) FILTER (WHERE sha256 <> ''),"
+        "INSERT INTO quality_runs (run_id, started_at, data_docs, documents, documents_with_errors, "
+        "documents_with_warnings, failed_checks) SELECT ?, ?, ?, count(DISTINCT sha256) FILTER (WHERE sha256 <> ''),"
         " count(DISTINCT sha256) FILTER (WHERE NOT success AND severity = 'error' AND sha256 <> ''),"
         " count(DISTINCT sha256) FILTER (WHERE NOT success AND severity = 'warning' AND sha256 <> ''),"
         " count(*) FILTER (WHERE NOT success) FROM quality_results WHERE run_id = ?", [run_id, started_at, data_docs, run_id])

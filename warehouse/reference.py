@@ -40,7 +40,7 @@ def refresh_reference_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         try:
             con.execute(f"DELETE FROM {table}")
             insert_rows(con, table, columns, rows)
-            con.execute("INSERT OR REPLACE INTO reference_versions VALUES (?, ?, ?, ?)",
+            con.execute("INSERT OR REPLACE INTO reference_versions (name, sha256, rows, loaded_at) VALUES (?, ?, ?, ?)",
                         [name, digest, len(rows), datetime.now(timezone.utc)])
             con.execute("COMMIT")
         except Exception:

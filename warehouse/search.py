@@ -57,7 +57,8 @@ def rebuild_search_index(con: duckdb.DuckDBPyConnection, force: bool = False) ->
     try:
         con.execute("DELETE FROM search_pages")
         con.execute(
-            "INSERT INTO search_pages SELECT p.sha256 || ':' || p.page_number, p.sha256, p.page_number, p.text"
+            "INSERT INTO search_pages (page_key, sha256, page_number, text) SELECT p.sha256 || ':' || p.page_number, "
+            "p.sha256, p.page_number, p.text"
             " FROM pages p JOIN document_years d USING (sha256)")
         con.execute("COMMIT")
     except Exception:

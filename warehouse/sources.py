@@ -52,6 +52,7 @@ def record_run(con: duckdb.DuckDBPyConnection, source: str, kind: str, summary: 
          after if moves else before, started_at, now, summary.requests,
          *summary.counts().values(), summary.error]).fetchone()[0]
     if moves:
-        con.execute("INSERT OR REPLACE INTO source_watermarks VALUES (?, ?, ?, ?)", [source, kind, after, now])
+        con.execute("INSERT OR REPLACE INTO source_watermarks (source, kind, watermark, updated_at) VALUES (?, ?, ?, "
+                    "?)", [source, kind, after, now])
     con.execute("COMMIT")
     return run_id

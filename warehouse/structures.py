@@ -24,14 +24,16 @@ def insert_structures(con: duckdb.DuckDBPyConnection, sha256: str, s: Structures
         _meeting(con, sha256, s.meeting)
     if s.letter:
         letter = s.letter
-        con.execute("INSERT INTO letters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO letters (sha256, sender, recipients, our_reference, your_reference, letter_date, "
+                    "case_handler, subject, deadlines, project_numbers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [sha256, letter.sender, list(letter.recipients), letter.our_reference, letter.your_reference,
                      letter.date, letter.case_handler, letter.subject,
                      [{"what": w, "date": d} for w, d in letter.deadlines], list(letter.project_numbers)])
     if s.report:
-        con.execute("INSERT INTO reports VALUES (?, ?, ?)", [sha256, s.report.organisation, s.report.year])
+        con.execute("INSERT INTO reports (sha256, organisation, year) VALUES (?, ?, ?)", [sha256, s.report.organisation, s.report.year])
         if s.report.sections:
-            con.executemany("INSERT INTO report_sections VALUES (?, ?, ?, ?, ?, ?)", [
+            con.executemany("INSERT INTO report_sections (sha256, position, title, leader, coordinator, "
+                            "initiatives) VALUES (?, ?, ?, ?, ?, ?)", [
                 [sha256, i, r.title, r.leader, r.coordinator, [{"initiative": a, "status": b} for a, b in r.initiatives]]
                 for i, r in enumerate(s.report.sections, start=1)])
     if s.grants:
@@ -39,7 +41,8 @@ def insert_structures(con: duckdb.DuckDBPyConnection, sha256: str, s: Structures
             (sha256, g.recipient, g.recipient_level, g.recipient_code, g.column, g.column_meaning, g.amount_nok,
              g.project_number, g.year, g.page, g.historical_code) for g in s.grants])
     if s.table_totals:
-        con.executemany("INSERT INTO table_totals VALUES (?, ?, ?, ?, ?, ?, ?)", [
+        con.executemany("INSERT INTO table_totals (sha256, column_name, stated_sum, computed_sum_of_rows, "
+                        "consistent, difference, page_number) VALUES (?, ?, ?, ?, ?, ?, ?)", [
             [sha256, t.column, t.stated_sum, t.computed_sum_of_rows, t.consistent, t.difference, t.page]
             for t in s.table_totals])
 
@@ -73,7 +76,8 @@ def _meeting(con: duckdb.DuckDBPyConnection, sha256: str, m: Meeting) -> None:
                 [row for case, n, v in numbered for row in _position_rows(sha256, case, n, v, attendee_parties)])
     for item in m.items:
         for position, p in enumerate(item.extra_proposals, start=1):
-            con.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            con.execute("INSERT INTO proposals (sha256, case_number, position, proposed_by, kind, outcome, "
+                        "votes_for, votes_against, against_parties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [sha256, item.case, position, p.by, p.kind, p.outcome, p.votes_for, p.votes_against,
                          list(p.against_parties)])
 
