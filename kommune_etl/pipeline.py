@@ -221,6 +221,10 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
                          " VALUES (?, ?, ?, ?) RETURNING run_id",
                          [command, datetime.now(timezone.utc), __version__, mask_pii]).fetchone()[0]
     run = WarehouseRun(con, RawArchive(raw_archive_dir(db_path)), summary, run_id, Path(db_path))
+    if check_quality:  # GX names this run's results after it (Data Docs list them by run, not as `__none__`)
+        from quality.validate import validator_for
+
+        validator_for(quality_root(con)).run_name = f"kommune-etl-run-{run_id}"
     try:
         yield run
     finally:
@@ -295,6 +299,10 @@ def process_for_load(raws: Iterable[RawDocument], db_path: Path, limits: Limits 
         results.append(process_document(raw, limits, ocr=ocr, mask_pii=mask_pii))
         if on_document:
             on_document(Path(raw.source), results[-1].status.value)
+    if check_quality and results:
+        from quality.validate import validator_for
+
+        validator_for(Path(db_path).parent).run_name = "kommune-etl-processed-before-load"
     checked = validate_batch(results, check_quality, Path(db_path).parent)
     return [ProcessedDocument(result.source, result.sha256, result, validation) for result, validation in checked]
 

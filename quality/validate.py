@@ -4,6 +4,7 @@ Checkpoint) and turn the results into plain records."""
 from __future__ import annotations
 
 import fcntl
+import os
 import hashlib
 import json
 import logging
@@ -61,6 +62,7 @@ class Validator:
 
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self.gx, self.root = gx, root
+        self.run_name: str | None = None  # GX's run name for what is validated next: the pipeline run it belongs to
         with self._project_lock():
             self.context = (gx.get_context(mode="file", project_root_dir=str(root)) if root
                             else gx.get_context(mode="ephemeral"))
@@ -109,11 +111,18 @@ class Validator:
             gx.Checkpoint(name=name, validation_definitions=[definition], result_format="COMPLETE"))
 
     def _run(self, name: str, frame):
-        result = self.checkpoints[name].run(batch_parameters={"dataframe": frame})
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        run_id = RunIdentifier(run_name=self.run_name) if self.run_name else None
+        result = self.checkpoints[name].run(batch_parameters={"dataframe": frame}, run_id=run_id)
         return next(iter(result.run_results.values()))
 
-    def build_data_docs(self) -> str | None:
-        """Render the stored results as GX Data Docs; the index page's URL, or None (ephemeral)."""
+    def build_data_docs(self, keep_runs: int | None = None) -> str | None:
+        """Render the stored results as GX Data Docs; the index page's URL, or None (ephemeral). Only the newest
+        ``keep_runs`` results per suite are kept (default $KOMMUNE_ETL_GX_KEEP_RUNS or 50), in the store and in
+        the site, so the cost of a rebuild stays flat instead of growing with every run."""
+        if self.root:
+            prune_results(Path(self.root), keep_runs or int(os.environ.get(KEEP_RUNS_ENV, DEFAULT_KEEP_RUNS)))
         sites = self.context.build_data_docs()
         return next(iter(sites.values()), None) if sites else None
 
@@ -213,6 +222,34 @@ def _locked(path: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+KEEP_RUNS_ENV, DEFAULT_KEEP_RUNS = "KOMMUNE_ETL_GX_KEEP_RUNS", 50
+
+
+def prune_results(root: Path, keep: int) -> int:
+    """Delete all but the newest ``keep`` validation results of each suite from a GX project, and their Data Docs
+    pages. GX keeps results as `uncommitted/validations/<suite>/<run name>/<time>/<batch>.json` and renders each to
+    the same path under the site. Returns how many results were removed."""
+    import shutil
+
+    store = root / "gx" / "uncommitted" / "validations"
+    site = root / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    removed = 0
+    if not store.is_dir():
+        return 0
+    for suite in (p for p in store.iterdir() if p.is_dir()):
+        results = sorted((t for run in suite.iterdir() if run.is_dir() for t in run.iterdir() if t.is_dir()),
+                         key=lambda t: t.name, reverse=True)  # the folder name is the run's UTC time
+        for old in results[keep:]:
+            relative = old.relative_to(store)
+            shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(site / relative, ignore_errors=True)
+            removed += 1
+        for run in [r for r in suite.iterdir() if r.is_dir() and not any(r.iterdir())]:  # runs with nothing left
+            run.rmdir()
+            shutil.rmtree(site / run.relative_to(store), ignore_errors=True)
+    return removed
 
 
 @cache

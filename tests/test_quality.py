@@ -280,3 +280,27 @@ def test_severity_is_in_gx_own_field():
     assert seen["document_date_not_in_future"] == "critical" and ours["document_date_not_in_future"] == "error"
     assert seen["no_personal_data"] == "warning" and seen["roll_call_reconciles"] == "warning"
     assert all({"error": "critical"}.get(ours[c], ours[c]) == s for c, s in seen.items())
+
+
+def test_gx_results_are_named_by_run_and_kept_to_a_limit(tmp_path, monkeypatch):
+    """Issue 20: results were stored under the run name `__none__` and kept for ever (a rebuild of Data Docs grew
+    linearly with history)."""
+    from conftest import SAMPLES_TEXT
+    from kommune_etl.pipeline import ingest_paths
+
+    monkeypatch.setenv("KOMMUNE_ETL_GX_KEEP_RUNS", "2")
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    first = sorted(SAMPLES_TEXT.glob("*.txt"))[0]
+    runs = []
+    for i in range(4):
+        inbox = tmp_path / f"inbox{i}"
+        inbox.mkdir()
+        (inbox / "doc.txt").write_text(first.read_text(encoding="utf-8") + f"\nVersjon {i}.\n", encoding="utf-8")
+        runs.append(ingest_paths([inbox], db).run_id)
+    store = db.parent / "gx" / "uncommitted" / "validations" / "documents"
+    names = sorted(p.name for p in store.iterdir())
+    assert "__none__" not in names and set(names) <= {f"kommune-etl-run-{r}" for r in runs}
+    assert sum(1 for run in store.iterdir() for _ in run.iterdir()) == 2          # the newest two results
+    assert {p.name for p in store.iterdir()} == {f"kommune-etl-run-{r}" for r in runs[-2:]}
+    site = db.parent / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations" / "documents"
+    assert sum(1 for _ in site.rglob("*.html")) == 2
