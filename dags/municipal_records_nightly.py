@@ -74,15 +74,21 @@ def municipal_records_nightly():
     def discover(params=None) -> list[list[str]]:
         """Files in the inbox and folder sources that `ingest` would not find unchanged (new paths, changed or
         reverted bytes, known bytes at a new path: the same rule as the CLI's), in batches for the mapped
-        process task."""
+        process task; and how many files were found unchanged, so the load's run counts every document it saw
+        (a night with none where there used to be some is then caught by the warehouse checks)."""
         from pathlib import Path
 
+        from airflow.sdk import get_current_context
+
         from extractors.sources.config import load_sources
+        from extractors.sources.folder import list_inbox
         from kommune_etl.discover import changed_files
 
         folders = [Path(params["inbox"])] + [Path(s.path) for s in load_sources().values() if s.kind == "folder"
                                              and (not params["sources"] or s.name in params["sources"])]
-        found = [str(p) for p in changed_files([f for f in folders if f.exists()], Path(params["db"]))]
+        present = [f for f in folders if f.exists()]
+        found = [str(p) for p in changed_files(present, Path(params["db"]))]
+        get_current_context()["ti"].xcom_push(key="unchanged", value=len(list_inbox(present).files) - len(found))
         return batches(found, params["batch_size"])
 
     @task(max_active_tis_per_dagrun=PROCESS_PARALLELISM, map_index_template="{{ batch_label }}")
@@ -112,20 +118,26 @@ def municipal_records_nightly():
             pickle.dump(staged, out)
         return target
 
-    @task(pool=WRITER_POOL, outlets=[WAREHOUSE])
-    def load(staged: list[str], params=None) -> dict:
-        """The single writer: one recorded run, quality checks, Data Docs and the alert."""
+    @task(pool=WRITER_POOL, outlets=[WAREHOUSE], trigger_rule="none_failed")
+    def load(staged: list[str] | None = None, params=None) -> dict:
+        """The single writer: one recorded run, quality checks, Data Docs and the alert — also on a night with
+        nothing new (process skipped), so the run is recorded and the warehouse checks run."""
         import pickle
         from pathlib import Path
 
+        from airflow.sdk import get_current_context
+
         from kommune_etl.pipeline import load_processed
+
+        staged = list(staged or [])
+        unchanged = get_current_context()["ti"].xcom_pull(task_ids="discover", key="unchanged") or 0
 
         def documents():
             for path in staged:
                 with open(path, "rb") as handle:
                     yield from pickle.load(handle)
 
-        summary = load_processed(Path(params["db"]), documents(), command="airflow")
+        summary = load_processed(Path(params["db"]), documents(), command="airflow", unchanged=unchanged)
         for path in staged:  # removed only once loaded: a retried load finds its inputs (and skips what is in)
             Path(path).unlink(missing_ok=True)
         return {"run_id": summary.run_id, "new": summary.new, "updated": summary.updated,

@@ -308,9 +308,11 @@ def process_for_load(raws: Iterable[RawDocument], db_path: Path, limits: Limits 
 
 
 def load_processed(db_path: Path, documents: Iterable[ProcessedDocument], command: str = "load",
-                   check_quality: bool = True, alerts=None) -> IngestSummary:
-    """The single writer: load documents processed elsewhere, in one recorded run."""
+                   check_quality: bool = True, alerts=None, unchanged: int = 0) -> IngestSummary:
+    """The single writer: load documents processed elsewhere, in one recorded run. ``unchanged``: the documents
+    the discovery found unchanged and did not hand on, counted as seen by this run."""
     with warehouse_run(db_path, command, check_quality, alerts) as run:
+        run.summary.unchanged += unchanged
         for document in documents:
             state, change = _prepare(run, document.source, document.sha256)
             if change is Change.UNCHANGED:

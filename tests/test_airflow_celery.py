@@ -133,11 +133,15 @@ def test_nightly_runs_on_a_celery_worker(celery_cluster, tmp_path):
     assert [(t[0], t[1], t[2]) for t in tasks] == [
         ("discover", -1, "success"), ("fetch", -1, "success"), ("load", -1, "success"),
         *[("process", i, "success") for i in range(2)]]             # two batches of the five samples
+    # a Celery task ends a moment after the Airflow task it runs: wait until every result is recorded
+    ids = [t[4] for t in tasks]
+    _wait("the Celery results", lambda: all(dict(_query(dsn, "SELECT task_id, status FROM celery_taskmeta")).get(i)
+                                            == "SUCCESS" for i in ids), 120, logs)
     worker_log = (logs / "worker.log").read_text(errors="replace")
     results = dict(_query(dsn, "SELECT task_id, status FROM celery_taskmeta"))
     for task_id, map_index, _, ti_id, celery_id in tasks:
         assert f"id=UUID('{ti_id}'), task_id='{task_id}'" in worker_log, (task_id, map_index)   # ran on the worker
-        assert results[celery_id] == "SUCCESS"
+        assert results[celery_id] == "SUCCESS", (task_id, map_index, results)
     assert _warehouse_rows(db) == (5, 49, ["airflow"], "10-1")
     assert (tmp_path / "reports" / "html" / "index.html").is_file()                    # the refresh DAG's report
     assert len(list((tmp_path / "reports" / "exports").glob("*/year=*/*.parquet"))) > 0

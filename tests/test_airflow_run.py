@@ -59,12 +59,17 @@ def test_nightly_then_refresh_with_dag_test_on_sqlite(tmp_path, inbox):
     env = airflow_env(tmp_path / "airflow")
     db = _first_nightly(env, tmp_path, inbox, "sqlite")
 
-    # nothing new: discover finds nothing, the mapped process expands to zero and the writer is skipped
+    # nothing new: the mapped process expands to zero, and the writer still records the night (five documents
+    # seen unchanged), so the warehouse checks run and a night with none where there were some would alert
     again = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
     assert again["state"] == "success"
-    assert again["tasks"] == [["discover", -1, "success"], ["fetch", -1, "success"], ["load", -1, "skipped"],
+    assert again["tasks"] == [["discover", -1, "success"], ["fetch", -1, "success"], ["load", -1, "success"],
                               ["process", -1, "skipped"]]
-    assert _warehouse_rows(db)[2] == ["airflow"]
+    assert _warehouse_rows(db)[2] == ["airflow", "airflow"]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT documents_new, documents_unchanged FROM runs ORDER BY run_id DESC LIMIT 1"
+                       ).fetchone() == (0, 5)
+    con.close()
 
     reports = tmp_path / "reports"
     refresh = dag_test(env, "warehouse_refresh", {"db": str(db), "reports": str(reports)})
