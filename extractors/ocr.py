@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from extractors.sandbox import run_bounded
+from kommune_etl.atomic import write_atomically
 from kommune_etl.models import ExtractedDocument, Page, ReadError, ReasonCode
 
 CACHE_ENV = "KOMMUNE_ETL_OCR_CACHE"
@@ -173,17 +174,7 @@ def _write_cached(path: Path, secret: bytes, record: dict) -> None:
 
     nonce = os.urandom(12)
     sealed = nonce + AESGCM(secret).encrypt(nonce, json.dumps(record, ensure_ascii=False).encode(), None)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(sealed)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda handle: handle.write(sealed))
 
 
 def _long_runs(dark, min_run: int):

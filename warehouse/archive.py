@@ -8,8 +8,9 @@ leaves a half-written object under a valid hash.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
+
+from kommune_etl.atomic import write_atomically
 
 
 class RawArchive:
@@ -22,19 +23,8 @@ class RawArchive:
 
     def store(self, sha256: str, content: bytes) -> Path:
         target = self.path_for(sha256)
-        if target.exists():
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if not target.exists():
+            write_atomically(target, lambda handle: handle.write(content))
         return target
 
     def load(self, sha256: str) -> bytes:
@@ -54,20 +44,6 @@ class RawArchive:
         readable by its owner only). It lives here because the raw archive is the one place allowed to hold what
         the pseudonyms hide."""
         path = self.root / ".name-key"
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            pass
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(os.urandom(32))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.link(tmp, path)  # never replaces a key another process made first
-        except FileExistsError:
-            pass
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        if not path.exists():  # never replaces a key another process made first
+            write_atomically(path, lambda handle: handle.write(os.urandom(32)), replace=False)
         return path.read_bytes()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from kommune_etl.atomic import write_atomically
 from warehouse.migrate import check_applied, migrate
 from warehouse.reference import refresh_reference_tables
 
@@ -35,20 +36,11 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
     into place). Called by the single writer before it lets go of the file, so no other write can interleave;
     a reader that has the previous snapshot open keeps reading it until it opens again."""
     import shutil
-    import tempfile
 
     con.execute("CHECKPOINT")
     target = published_path(db_path)
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False)
-    try:
-        with handle, open(db_path, "rb") as source:
-            shutil.copyfileobj(source, handle, 16 * 1024 * 1024)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    with open(db_path, "rb") as source:
+        write_atomically(target, lambda handle: shutil.copyfileobj(source, handle, 16 * 1024 * 1024))
     return target
 
 
