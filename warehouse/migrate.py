@@ -40,8 +40,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
     )
-    if not con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'schema_migrations'"
-                       " AND column_name = 'checksum' AND database_name = current_database()").fetchone()[0]:
+    if not _has_checksums(con):
         con.execute("ALTER TABLE schema_migrations ADD COLUMN checksum VARCHAR")
         con.execute("COMMENT ON COLUMN schema_migrations.checksum IS 'sha256 of the migration file as applied; "
                     "an applied file edited later is an error'")
@@ -67,11 +66,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 def check_applied(con: duckdb.DuckDBPyConnection) -> None:
     """For readers: raise MigrationChanged when an applied migration differs from the file shipped now."""
-    has_checksums = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'schema_migrations'"
-                                " AND column_name = 'checksum' AND database_name = current_database()").fetchone()[0]
-    if has_checksums:
+    if _has_checksums(con):
         done = dict(con.execute("SELECT version, checksum FROM schema_migrations").fetchall())
         _check_applied(con, migration_files(), done, record=False)
+
+
+def _has_checksums(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'schema_migrations'"
+                            " AND column_name = 'checksum' AND database_name = current_database()").fetchone()[0])
 
 
 def _check_applied(con: duckdb.DuckDBPyConnection, files: list[tuple[int, str, str]], done: dict,

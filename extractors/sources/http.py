@@ -93,7 +93,7 @@ def check_url(url: str, allowed_hosts: tuple[str, ...]) -> None:
     if _is_literal(host):
         return  # an address named in the configuration is what the operator asked for
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)}
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
     except OSError:
         return  # unresolvable: the request itself will fail and say so
     for address in addresses:
@@ -112,19 +112,16 @@ def _is_literal(host: str) -> bool:
 
 
 class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is a new request: it must pass the same check (scheme, host, address)."""
+    """A redirect is a new request: it must pass the same check (scheme, host, address). Checked here, before
+    urllib's own scheme test, so a refused target is reported as refused (every 30x passes through here)."""
 
     def __init__(self, allowed_hosts: tuple[str, ...]):
         super().__init__()
         self.allowed_hosts = allowed_hosts
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        check_url(urllib.parse.urljoin(req.full_url, newurl), self.allowed_hosts)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
     def http_error_302(self, req, fp, code, msg, headers):
         location = headers.get("location") or headers.get("uri")
-        if location:  # checked before urllib's own scheme test, so a refused target is reported as refused
+        if location:
             check_url(urllib.parse.urljoin(req.full_url, location), self.allowed_hosts)
         return super().http_error_302(req, fp, code, msg, headers)
 
