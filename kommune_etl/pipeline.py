@@ -26,7 +26,7 @@ from kommune_etl.models import (DocumentError, DocumentResult, ExtractedDocument
 from transforms.classify import classify
 from transforms.metadata import extract_metadata
 from transforms.nlp.pipeline import extract_entities
-from transforms.pii import find_pii, mask
+from transforms.pii import mask, personal_data
 from transforms.structures import extract_structures
 from warehouse.archive import RawArchive
 from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
@@ -93,7 +93,7 @@ def _analyse(base: dict, extracted: ExtractedDocument, max_text_chars: int, mask
         stage = "metadata"
         meta = extract_metadata(extracted.pages, extracted.metadata_title)
         if mask_pii and meta.title:  # a title from the file's own metadata never passed the page masking
-            title_findings = [f for f in find_pii(meta.title) if f.kind != "orgnr"]
+            title_findings = personal_data(meta.title)
             if title_findings:
                 meta = replace(meta, title=mask(meta.title, title_findings))
                 pii = pii + tuple((0, f.kind) for f in title_findings)
@@ -152,7 +152,7 @@ def _mask_personal_data(extracted, mask_pii: bool):
     """Find personal data on every page; mask it in the text (same length, so offsets hold) unless off."""
     found, pages = [], []
     for page in extracted.pages:
-        findings = [f for f in find_pii(page.text) if f.kind != "orgnr"]
+        findings = personal_data(page.text)
         found.extend((page.number, f.kind) for f in findings)
         pages.append(replace(page, text=mask(page.text, findings)) if findings and mask_pii else page)
     return (replace(extracted, pages=tuple(pages)) if found else extracted), tuple(found)

@@ -40,9 +40,12 @@ class PiiFinding:
     masked: bool
 
 
+_SEPARATORS = re.compile(r"[\s.\-\u00a0]")
+
+
 def is_fodselsnummer(number: str) -> str | None:
     """`fodselsnummer`, `d_nummer`, `h_nummer`, `fh_nummer` or None (python-stdnum's checks)."""
-    number = re.sub(r"[\s.\-\u00a0]", "", number)
+    number = _SEPARATORS.sub("", number)
     if len(number) != 11 or not number.isdigit():
         return None
     if int(number[0]) >= 8:  # FH-nummer: no birth date by design, only the control digits
@@ -81,6 +84,11 @@ def find_pii(text: str) -> list[PiiFinding]:
     return sorted(found, key=lambda f: f.start)
 
 
+def personal_data(text: str) -> list[PiiFinding]:
+    """The findings that are about a person (organisation numbers are public and stay)."""
+    return [f for f in find_pii(text) if f.masked]
+
+
 def mask(text: str, findings: list[PiiFinding]) -> str:
     """Replace masked findings by `*` of the same length (offsets stay valid)."""
     chars = list(text)
@@ -97,14 +105,14 @@ def pseudonymise(text: str, key: bytes | None) -> str:
     `[fodselsnummer-5f1c0a9e2b]`. One key gives one number the same pseudonym, so a file keeps its identity
     across runs and two files named after two people stay two; without the key (kept in the raw archive) the
     number cannot be recovered. Without a key the data is masked with `*`."""
-    findings = [f for f in find_pii(text) if f.masked]
+    findings = personal_data(text)
     if not findings:
         return text
     if key is None:
         return mask(text, findings)
     out, last = [], 0
     for f in findings:
-        value = re.sub(r"[\s.\-\u00a0]", "", text[f.start:f.end]).lower()
+        value = _SEPARATORS.sub("", text[f.start:f.end]).lower()
         out += [text[last:f.start], f"[{f.kind}-{hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:10]}]"]
         last = f.end
     return "".join(out) + text[last:]
