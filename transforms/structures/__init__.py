@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from kommune_etl.models import DocType, Entity, Page
-from transforms.places import MUNICIPALITY
 from transforms.structures.grants import extract_grants
 from transforms.structures.letters import extract_letter
 from transforms.structures.meetings import extract_meeting
@@ -30,27 +29,12 @@ def extract_structures(pages: tuple[Page, ...], doc_type: DocType, reference_dat
     text = "\n".join(p.text for p in pages)
     grants, totals = extract_grants(pages, reference_date)
     return Structures(
-        meeting=extract_meeting(pages, reference_date, _early_municipalities(pages, entities))
-        if doc_type in MEETING_TYPES else None,
+        meeting=extract_meeting(pages, reference_date, entities) if doc_type in MEETING_TYPES else None,
         letter=extract_letter(text, reference_date) if doc_type in (DocType.GRANT_LETTER, DocType.LETTER) else None,
         report=extract_report(text, reference_date) if doc_type is DocType.ANNUAL_REPORT else None,
         grants=grants,
         table_totals=totals,
     )
-
-
-def _early_municipalities(pages: tuple[Page, ...], entities: Sequence[Entity] | None) -> list[str] | None:
-    """Codes of the municipalities among ``entities`` in the document's first characters (None: no entities)."""
-    if entities is None:
-        return None
-    from transforms.structures.meetings import MUNICIPALITY_WINDOW
-
-    starts, offset = {}, 0
-    for page in pages:  # where each page begins in the pages joined by newlines (as the readers see them)
-        starts[page.number] = offset
-        offset += len(page.text) + 1
-    return [e.value for e in entities if e.label == MUNICIPALITY and e.value
-            and starts.get(e.page, MUNICIPALITY_WINDOW) + e.end <= MUNICIPALITY_WINDOW]
 
 
 def _election_structures(pages: tuple[Page, ...], reference_date: date) -> Structures:

@@ -9,14 +9,13 @@ adds an issue to the item instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from kommune_etl.models import Page
+from kommune_etl.models import Entity, Page
 from transforms.actors import party_code
 from transforms.pagetext import JoinedPages
 from transforms.places import MUNICIPALITY, default_gazetteer, find_places
@@ -57,11 +56,10 @@ _TAKEN_NOTE = re.compile(r"(?i)tas til etterretning|tatt til etterretning|tar sa
                          r"tas til orientering|tatt til orientering")
 
 
-def extract_meeting(pages: tuple[Page, ...], on: date, municipalities: Sequence[str] | None = None) -> Meeting | None:
+def extract_meeting(pages: tuple[Page, ...], on: date, entities: Sequence[Entity] | None = None) -> Meeting | None:
     """Read a protocol by its template family (Elements, decision record, free text), with the evidence kept.
 
-    ``municipalities``: the codes of the municipalities the entity stage found near the start of the document,
-    when it ran (the places are then not looked up a second time)."""
+    ``entities``: the entity stage's, when it ran; the places it found are not looked up a second time."""
     joined = JoinedPages.of(pages)
     template = detect_template(joined.text)
     meeting = None
@@ -80,7 +78,7 @@ def extract_meeting(pages: tuple[Page, ...], on: date, municipalities: Sequence[
     if meeting.date is None:
         meeting = replace(meeting, date=on.isoformat())
     if meeting.municipality is None:
-        meeting = replace(meeting, municipality=_municipality(joined.text, on, municipalities))
+        meeting = replace(meeting, municipality=_municipality(joined, on, entities))
     return meeting
 
 
@@ -165,10 +163,14 @@ def _times(header: str) -> tuple[str | None, str | None]:
 MUNICIPALITY_WINDOW = 20000
 
 
-def _municipality(text: str, on: date, found: Sequence[str] | None = None) -> str | None:
-    if found is None:
-        found = [m.value for m in find_places(text[:MUNICIPALITY_WINDOW], on, default_gazetteer())
+def _municipality(joined: JoinedPages, on: date, entities: Sequence[Entity] | None = None) -> str | None:
+    if entities is None:
+        found = [m.value for m in find_places(joined.text[:MUNICIPALITY_WINDOW], on, default_gazetteer())
                  if m.label == MUNICIPALITY and m.value]
+    else:  # the same window, in the entity stage's page coordinates
+        starts = dict(zip(joined.numbers, joined.starts))
+        found = [e.value for e in entities if e.label == MUNICIPALITY and e.value
+                 and starts.get(e.page, MUNICIPALITY_WINDOW) + e.end <= MUNICIPALITY_WINDOW]
     codes = Counter(found)
     return codes.most_common(1)[0][0] if codes else None
 
