@@ -18,7 +18,7 @@ KNOWN_DOC_TYPES = [t.value for t in DocType]
 
 #: Documents that speak of a date still to come: a notice of a coming meeting, a plan, a budget.
 _ANNOUNCES_THE_FUTURE = re.compile(
-    r"(?i)\b(?:møteinnkalling|innkalling\s+til\s+\w*\s*møte|innkalling|møteinnkalling|saksliste|kunngjøring|"
+    r"(?i)\b(?:møteinnkalling|innkalling|saksliste|kunngjøring|"
     r"varsel\s+om\s+oppstart|planprogram|økonomiplan|handlingsprogram|handlingsplan|budsjett)")
 
 
@@ -30,16 +30,16 @@ def future_date_is_normal(r: DocumentResult) -> bool:
 
 def document_frame(r: DocumentResult, now: datetime | None = None) -> pd.DataFrame:
     now = now or datetime.now(timezone.utc)
+    days_ahead = (r.document_date - now.date()).days if r.document_date else None
     chars = sum(len(p.text) for p in r.pages)
     letters = sum(ch.isalpha() for p in r.pages for ch in p.text)
     norwegian = sum(p.text.lower().count(w) for p in r.pages for w in (" og ", " i ", " for ", " til ", " av ", " på "))
     return pd.DataFrame([{
         "sha256": r.sha256, "doc_type": r.doc_type.value, "pages": r.page_count,
         "document_date": pd.Timestamp(r.document_date) if r.document_date else pd.NaT,
-        "days_after_ingest": (r.document_date - now.date()).days if r.document_date else None,
+        "days_after_ingest": days_ahead,
         # days ahead that nothing in the document explains (a notice of a coming meeting explains them)
-        "unexplained_days_ahead": 0 if r.document_date and future_date_is_normal(r)
-        else ((r.document_date - now.date()).days if r.document_date else None),
+        "unexplained_days_ahead": 0 if days_ahead is not None and future_date_is_normal(r) else days_ahead,
         "document_year": r.document_year, "chars_per_page": chars / r.page_count if r.page_count else 0.0,
         "letter_share": letters / chars if chars else 0.0,
         "norwegian_words_per_1000_chars": 1000 * norwegian / chars if chars else 0.0,

@@ -4,10 +4,10 @@ Checkpoint) and turn the results into plain records."""
 from __future__ import annotations
 
 import fcntl
-import os
 import hashlib
 import json
 import logging
+import os
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,6 +186,8 @@ def _column(result) -> str | None:
 def _observed(frame, result: dict, column: str | None = None) -> str:
     """The failing values in words, each named by where it is and what it is: `page 2, text 'Søgne':
     code_resolved=False`, `case '14/25': votes_over_members=4`; the bare values where a frame has no such names."""
+    import pandas as pd
+
     values = result.get("partial_unexpected_list")
     indexes = result.get("partial_unexpected_index_list")
     label = next((c for c in _ROW_LABELS if c in frame.columns), None)
@@ -193,7 +195,7 @@ def _observed(frame, result: dict, column: str | None = None) -> str:
         described = []
         for i, value in zip(indexes, values):
             row = frame.iloc[i]
-            where = [f"page {row['page']}"] if "page" in frame.columns and pd_notna(row["page"]) else []
+            where = [f"page {row['page']}"] if "page" in frame.columns and pd.notna(row["page"]) else []
             if label:
                 where.append(f"{label} '{row[label]}'")
             described.append(f"{', '.join(where)}: {column or 'value'}={value}")
@@ -201,10 +203,6 @@ def _observed(frame, result: dict, column: str | None = None) -> str:
     if values is not None and column:
         return _short([f"{column}={v}" for v in values])
     return _short(values if values is not None else result.get("observed_value"))
-
-
-def pd_notna(value) -> bool:
-    return value is not None and value == value  # NaN is the one value unequal to itself
 
 
 def _short(observed) -> str:

@@ -35,7 +35,6 @@ def decode_text(content: bytes) -> str:
     return decoded
 
 
-
 def strip_markup(text: str) -> str:
     """Remove inline HTML tags and Markdown syntax, keeping their text (pure; offsets change)."""
     text = _AUTOLINK.sub(r"\1", text)

@@ -58,8 +58,8 @@ def extract_entities(pages: tuple[Page, ...], reference_date: date, nlp: Languag
         cells = cells_by_page.get(page.number, ())
         for offset, text in segments(page.text):
             doc = nlp.make_doc(text)
-            in_segment = tuple(replace(c, start=c.start - offset, end=c.end - offset) for c in cells
-                               if offset <= c.start and c.end <= offset + len(text)) if offset or len(text) < len(page.text) else cells
+            in_segment = [replace(c, start=c.start - offset, end=c.end - offset) for c in cells
+                          if offset <= c.start and c.end <= offset + len(text)]
             doc._.kommune_context = {"reference_date": reference_date, "table_cells": in_segment, "text": text}
             docs.append(doc)
             where.append((page, offset))
