@@ -81,14 +81,14 @@ def municipal_records_nightly():
         from airflow.sdk import get_current_context
 
         from extractors.sources.config import load_sources
-        from extractors.sources.folder import list_inbox
+        from extractors.sources.folder import list_files
         from kommune_etl.discover import changed_files
 
         folders = [Path(params["inbox"])] + [Path(s.path) for s in load_sources().values() if s.kind == "folder"
                                              and (not params["sources"] or s.name in params["sources"])]
-        present = [f for f in folders if f.exists()]
-        found = [str(p) for p in changed_files(present, Path(params["db"]))]
-        get_current_context()["ti"].xcom_push(key="unchanged", value=len(list_inbox(present).files) - len(found))
+        files = list_files([f for f in folders if f.exists()])
+        found = [str(p) for p in changed_files(files, Path(params["db"]))]
+        get_current_context()["ti"].xcom_push(key="unchanged", value=len(files) - len(found))
         return batches(found, params["batch_size"])
 
     @task(max_active_tis_per_dagrun=PROCESS_PARALLELISM, map_index_template="{{ batch_label }}")

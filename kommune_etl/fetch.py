@@ -17,8 +17,8 @@ from pathlib import Path
 from extractors.sources import einnsyn, elements
 from extractors.sources.config import SourceConfig
 from extractors.sources.http import FetchError, FetchSummary, HttpPolicy, PoliteClient, fetch_document, list_links
-from warehouse.archive import RawArchive
-from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
+from kommune_etl.discover import source_names_for
+from warehouse.connection import open_warehouse, publish_snapshot
 from warehouse.sources import known_documents, record_outcomes, record_run, watermark
 
 
@@ -43,8 +43,8 @@ def fetch_source(source: SourceConfig, inbox: Path, db_path: Path, window=None, 
     validators, stated checksums compared before asking, restricted documents never requested, a failed or
     withdrawn document recorded with its reason while the rest goes on; a listing that fails is recorded in
     ``source_runs`` with the error (the watermark stays) and returned in ``summary.error``. The warehouse is
-    opened only to read what is known, to record each outcome as it happens and to record the run: a slow
-    server never holds its write lock, and a killed fetch keeps the outcomes it had.
+    opened only to read what is known, to record outcomes as they happen (at most a second apart) and to
+    record the run: a slow server never holds its write lock, and a killed fetch keeps all but its last second.
     """
     if source.kind == "folder":
         return FetchSummary()                      # read in place by discover/ingest
@@ -69,7 +69,7 @@ def fetch_source(source: SourceConfig, inbox: Path, db_path: Path, window=None, 
             links = list_links(client, source.url)
     except FetchError as exc:
         links, summary.error = [], f"source {source.name!r}: listing failed: {exc}"
-    name = RawArchive(raw_archive_dir(db_path)).source_name  # personal data in a URL is stored pseudonymised
+    name = source_names_for(db_path)  # personal data in a URL is stored pseudonymised
     pending: list = []
     recorded_at = float("-inf")
     for link in links:

@@ -21,6 +21,7 @@ from extractors.sandbox import Limits, read_isolated, run_bounded
 from extractors.sniff import PDF, sniff_media_type
 from extractors.sources.folder import list_inbox, printable, read_raw  # noqa: F401 (read_raw: re-exported)
 from kommune_etl import __version__
+from kommune_etl.discover import source_names_for
 from kommune_etl.models import (DocumentError, DocumentResult, ExtractedDocument, Page, RawDocument, ReadError, ReasonCode,
                                 Status)
 from transforms.classify import classify
@@ -178,12 +179,6 @@ class IngestSummary:
 
 
 ProgressCallback = Callable[[Path, str], None]
-
-
-def source_names_for(db_path: Path, mask_pii: bool = True) -> Callable[[str], str]:
-    """How a file name or URL is stored: personal data in it pseudonymised with the warehouse's key (the same
-    name gives the same stored source every run), or as it is under ``--keep-personal-data``."""
-    return RawArchive(raw_archive_dir(db_path)).source_name if mask_pii else str
 
 
 def _named(raw: RawDocument, name: Callable[[str], str]) -> RawDocument:
@@ -380,8 +375,9 @@ def _ingest_batch(run: WarehouseRun, paths: list[Path], limits: Limits, ocr: Ocr
         try:
             raw = _named(read_raw(path), name)
         except OSError as exc:  # vanished, unreadable, or swapped for a link after listing: skip, say why, go on
-            run.summary.skipped.append((name(printable(path)), f"not read: {exc.strerror or type(exc).__name__}"))
-            yield Path(name(printable(path))), "skipped"
+            stored = name(printable(path))
+            run.summary.skipped.append((stored, f"not read: {exc.strerror or type(exc).__name__}"))
+            yield Path(stored), "skipped"
             continue
         path = Path(raw.source)  # progress shows the name as stored
         if raw.sha256 in copies:

@@ -132,6 +132,7 @@ def test_discover_uses_the_clis_rule_for_what_is_known(db_path, tmp_path):
     import shutil
 
     from conftest import SAMPLES_TEXT
+    from extractors.sources.folder import list_files
     from kommune_etl.discover import changed_files
     from kommune_etl.pipeline import ingest_paths
 
@@ -139,15 +140,15 @@ def test_discover_uses_the_clis_rule_for_what_is_known(db_path, tmp_path):
     inbox.mkdir()
     first, second = sorted(SAMPLES_TEXT.glob("*.txt"))[:2]
     shutil.copy(first, inbox / "a.txt")
-    assert changed_files([inbox], db_path) == [inbox / "a.txt"]                 # no warehouse yet: new
+    assert changed_files(list_files([inbox]), db_path) == [inbox / "a.txt"]                 # no warehouse yet: new
     ingest_paths([inbox], db_path, check_quality=False)
-    assert changed_files([inbox], db_path) == []                                # unchanged
+    assert changed_files(list_files([inbox]), db_path) == []                                # unchanged
     shutil.copy(first, inbox / "copy-of-a.txt")                                 # known bytes at a new path
     shutil.copy(second, inbox / "a.txt")                                        # changed
-    assert changed_files([inbox], db_path) == [inbox / "a.txt", inbox / "copy-of-a.txt"]
+    assert changed_files(list_files([inbox]), db_path) == [inbox / "a.txt", inbox / "copy-of-a.txt"]
     ingest_paths([inbox], db_path, check_quality=False)
     shutil.copy(first, inbox / "a.txt")                                         # reverted to its first version
-    assert changed_files([inbox], db_path) == [inbox / "a.txt"]
+    assert changed_files(list_files([inbox]), db_path) == [inbox / "a.txt"]
     summary = ingest_paths([inbox], db_path, check_quality=False)
     assert (summary.unchanged, summary.new, summary.updated) == (2, 0, 0)       # known bytes: a new version only
-    assert changed_files([inbox], db_path) == []
+    assert changed_files(list_files([inbox]), db_path) == []
