@@ -11,22 +11,13 @@ Scans are left out: without a text layer read_pdf has nothing to compare with, a
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-
-def _median_seconds(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from timing import median_seconds  # noqa: E402 (benchmarks/ is the script's own folder)
 
 
 def main() -> None:
@@ -53,8 +44,8 @@ def main() -> None:
 
     def report(title: str, names: list[str]) -> None:
         pages = sum(len(documents[n]) for n in names)
-        read_s = _median_seconds(lambda: [read_pdf(contents[n]) for n in names], args.runs)
-        reader_s = _median_seconds(lambda: [extract_election(documents[n]) for n in names], args.runs)
+        read_s = median_seconds(lambda: [read_pdf(contents[n]) for n in names], args.runs)
+        reader_s = median_seconds(lambda: [extract_election(documents[n]) for n in names], args.runs)
         print(f"{title}: {len(names)} PDF(s), {pages} pages, median of {args.runs} runs")
         print(f"  read_pdf          {pages / read_s:9.1f} pages/s  ({read_s:.3f} s)")
         print(f"  extract_election  {pages / reader_s:9.1f} pages/s  ({reader_s:.3f} s)")

@@ -11,14 +11,14 @@ from one invocation on one machine.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from timing import median_seconds  # noqa: E402 (benchmarks/ is the script's own folder)
 
 LINES_PER_PAGE = 50
 
@@ -56,14 +56,6 @@ def text_to_pdf(text: str) -> bytes:
     return bytes(out)
 
 
-def _median_seconds(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
 
 def main() -> None:
     from extractors.readers.pdf import read_pdf
@@ -83,8 +75,8 @@ def main() -> None:
     # as the pipeline runs it: after the entity stage, whose places and money tables the structures stage reuses
     entities = extract_entities(pages, on)
     extract_structures(pages, DocType.PROTOCOL, on, entities)  # warm caches (gazetteer, parties)
-    reading = _median_seconds(lambda: read_pdf(pdf), args.runs)
-    structures = _median_seconds(lambda: extract_structures(pages, DocType.PROTOCOL, on, entities), args.runs)
+    reading = median_seconds(lambda: read_pdf(pdf), args.runs)
+    structures = median_seconds(lambda: extract_structures(pages, DocType.PROTOCOL, on, entities), args.runs)
     meeting = extract_structures(pages, DocType.PROTOCOL, on, entities).meeting
     chars = sum(len(p.text) for p in pages)
     print(f"protocol: {args.protocol.name}, {len(pages)} pages, {chars} characters, "
