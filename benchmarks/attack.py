@@ -541,7 +541,7 @@ def _image_pdf(text_lines: list[str]) -> bytes:
     """A scan: the lines rendered to a 200 dpi grey image, embedded with no text layer."""
     import pypdfium2 as pdfium
 
-    from pdfmaker import make_pdf
+    from pdfmaker import make_pdf, pdf_of
 
     ops = b"".join(b"BT /F1 14 Tf 72 %d Td (%s) Tj ET\n" % (760 - 24 * i, line.encode("latin-1"))
                    for i, line in enumerate(text_lines))
@@ -560,14 +560,7 @@ def _image_pdf(text_lines: list[str]) -> bytes:
     objects.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
                    b" /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % (width, height, len(data))
                    + data + b"\nendstream")
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 def _h_number() -> str:
