@@ -108,7 +108,7 @@ def test_the_analysis_is_bounded_in_time_and_keeps_no_unmasked_pages():
 @pytest.mark.slow
 def test_the_analysis_is_bounded_in_memory():
     result = process_document(RawDocument(_long_text(1000).replace(b"\f", b" "), "long.txt"), Limits(memory_mb=16))
-    assert result.status is Status.REJECTED and result.error.code == "too_large"
+    assert result.status is Status.REJECTED and result.error.code == "too_large", result.error.message
     assert result.pages == ()
 
 
