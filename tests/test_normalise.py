@@ -36,6 +36,35 @@ def test_amount_ranges_give_both_ends():
     assert (between.value, between.value_max) == (219000000, 380000000)
 
 
+REAL_FORMS = [  # the forms real case documents and accounts use (issue 18)
+    ("950,-", 950, None, None), ("kr 950,- pr. m2", 950, None, "m2"), ("ca. kr. 34,- pr. elev", 34, None, "elev"),
+    ("1 200 kr/time", 1200, None, "time"), ("1.5 millioner kroner", 1500000, None, None),
+    ("kr 2.5 mill.", 2500000, None, None), ("1,5-2,0 millioner kroner", 1500000, 2000000, None),
+    ("kr 1,5–2 mill.", 1500000, 2000000, None), ("-250 000 kr", -250000, None, None), ("kr -250 000", -250000, None, None),
+    ("190\nmill. kroner", 190000000, None, None),
+]
+
+
+@pytest.mark.parametrize("text,value,value_max,per", REAL_FORMS)
+def test_amount_forms_of_real_documents(text, value, value_max, per):
+    (found,) = find_amounts(f"Det gjelder {text} for dette.")
+    assert (found.value, found.value_max, found.per) == (value, value_max, per)
+
+
+def test_a_number_continuing_a_kroner_amount_is_kroner_and_a_count_is_not():
+    found = find_amounts("på enkeltsøknader inntil kr 500 000. endres til\n250 000.")
+    assert [f.value for f in found] == [500000, 250000]
+    assert [f.value for f in find_amounts("kr 500 000 og 2 100 innbyggere")] == [500000]
+
+
+@pytest.mark.parametrize("text", [
+    "sak 26/123 ble behandlet i 2025", "tlf. 74 16 90 00", "side 12 av 40", "økt med 12,5 %",
+    "§ 10-1 første ledd", "2 350 stemmesedler og 1 200 velgere", "budsjettet for 2025-2028",
+])
+def test_what_is_not_an_amount(text):
+    assert find_amounts(text) == []
+
+
 def test_counts_are_not_amounts_and_ambiguous_forms_are_not_guessed():
     assert find_amounts("2 100 trygghetsalarmer og 150 plasser") == []
     (ambiguous,) = find_amounts("Samlet tilskudd utgjør nå 3 796 mill.kr årlig")
@@ -53,6 +82,17 @@ def test_amount_round_trip(value, style):
 def test_parse_number_inverts_grouping(value):
     assert parse_number(f"{value:,}".replace(",", " ")) == value
     assert parse_number(f"{value:,}".replace(",", ".")) == value
+
+
+def test_dates_of_real_protocols():
+    assert [(d.value.isoformat(), d.text) for d in find_dates("Stillinger pr.17.11.25 og pr.06.06.25")] == [
+        ("2025-11-17", "17.11.25"), ("2025-06-06", "06.06.25")]
+    assert [d.value.isoformat() for d in find_dates("I formannskapet 01.10.25, sak 93/2025 ble")] == ["2025-10-01"]
+    assert [(d.value.isoformat(), d.text) for d in find_dates("Møtet holdes den 3.3. i 2026 på rådhuset.")] == [
+        ("2026-03-03", "3.3.")]
+    assert find_dates("Vi møtes den 3.3. på rådhuset.") == []  # no year in the sentence: not guessed
+    assert find_dates("saksnr. 26/123 og kr 1.250.000") == []
+    assert [d.value.isoformat() for d in find_dates("innen 1. juni 2026 og 3. desember 2026")] == ["2026-06-01", "2026-12-03"]
 
 
 DATES = [

@@ -1,8 +1,9 @@
 """Title and document date: what a document calls itself and the date it speaks from.
 
 The document date drives code validity (a municipality's number depends on the date), so it is
-chosen with care: a labelled date (`Dato:`, `Møtedato`) wins; otherwise a date near the top of the
-first page; otherwise none, with the year from the title (`Årsmelding 2023`) when it gives one.
+chosen with care: a labelled date (`Dato:`, `Møtedato`) wins; otherwise a system's print stamp, or a
+date on a short line near the top of the first page (a date inside a sentence speaks of something else);
+otherwise none, with the year from the title (`Årsmelding 2023`) when it gives one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _TOP_OF_PAGE_CHARS = 1500
 _LABEL_WINDOW_CHARS = 2500
 _YEAR_HEAD_CHARS = 300
 _TITLE_MAX = 200
+_HEADING_LINE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,20 @@ def _document_date(pages: tuple[Page, ...]) -> date | None:
     if stamp:
         return stamp
     if pages:
-        top = find_dates(pages[0].text[:_TOP_OF_PAGE_CHARS])
-        if top:
-            return top[0].value
+        head = pages[0].text[:_TOP_OF_PAGE_CHARS]
+        for found in find_dates(head):
+            if _on_a_heading_line(head, found.start, found.end):
+                return found.value
     return None
+
+
+def _on_a_heading_line(text: str, start: int, end: int) -> bool:
+    """A date that stands on a short line (`Oslo, 5. september 2017`, `18.03.2025`) dates the document; one inside
+    a sentence (`vedtatt i utvalget 07.03.2019, og …`) speaks of something else."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    return len(line.strip()) <= _HEADING_LINE_CHARS
 
 
 _STAMP = re.compile(r"(?m)^[ \t]*(?P<day>\d{2})\.(?P<month>\d{2})\.(?P<year>\d{4})[ \t]+\d{2}:\d{2}(?::\d{2})?\b")

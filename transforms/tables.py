@@ -5,6 +5,11 @@ parenthesised sub-totals and continued over page breaks (callers pass the docume
 Cells are placed by tab position when the row has tabs; otherwise grouped numbers are read greedily
 (`1 447 130 1 390 000` is two numbers: every group after the first has exactly three digits) and are
 right-aligned to the header's columns.
+
+A header or the caption line above it may scale the cells (`Beløp i 1000 kr`, `(mill. kr)`, `NOK 1000`):
+then cells are multiplied, and small or decimal numbers (`850`, `1,5`) are cells too. In an accounts table
+(`regnskap`, `avvik`, `resultat`) a parenthesised cell is negative; elsewhere parentheses mark sub-totals.
+A minus sign written against a cell (`-250 000`) is always negative.
 """
 
 from __future__ import annotations
@@ -23,10 +28,16 @@ _COUNT_HEADER = re.compile(r"\b(?:\w*stemm(?:er|e|ene|egiv\w*|esed\w*|eberettig\
                            r"deltak\w*|prosent|innbygger\w*|elever|ansatte|årsverk|personer|deltakere)", re.IGNORECASE)
 _SPACE_CLASS = f"[{SPACES}]"
 _MARKUP = re.compile(r"</?(?:b|i|strong|em|sup)>", re.IGNORECASE)
-_GROUPED = re.compile(rf"\(?(?<![\d,.])\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?![\d])\)?")
+_GROUPED = re.compile(rf"\(?(?<![\d,.])[-−]?\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?![\d])\)?")
+#: In a scaled table (`i 1000 kr`) cells may be small or decimal: `850`, `1,5`, `1 250,5`.
+_SCALED_CELL = re.compile(rf"\(?(?<![\d,.\w])[-−]?\d{{1,3}}(?:[{SPACES}]\d{{3}})*(?:,\d{{1,2}})?(?![\d.,])\)?")
+_THOUSANDS = re.compile(r"(?:\b(?:i|in)\s+)?(?:\(?\s*(?:1\s?000|tusen)\s*(?:kr\b\.?|kroner|nok)|\b(?:nok|kr\.?)\s*1\s?000\b|\btnok\b|"
+                        r"\bhele\s+tusen\b)", re.IGNORECASE)
+_MILLIONS = re.compile(r"(?:\b(?:mill\.?|millioner|mnok|mkr)\s*(?:kr\b|kroner|nok)?|\bmnok\b|\bkr\.?\s*mill\.?)", re.IGNORECASE)
+_ACCOUNTS = re.compile(r"\b(?:regnskap\w*|avvik\w*|resultat\w*|differanse\w*|merforbruk|mindreforbruk)", re.IGNORECASE)
 # a row: an optional project number, an optional label without digits, then nothing but grouped numbers
 _ROW_SHAPE = re.compile(rf"^(?:\d{{4,8}}[\t{SPACES}]+)?[^\d\t]{{0,80}}?(?:(?:[\t{SPACES}]+|^)(?:Kr\.?{_SPACE_CLASS}*)?"
-                        rf"\(?\d{{1,3}}(?:[{SPACES}]\d{{3}})*\)?)*[\t{SPACES}]*$")
+                        rf"\(?[-−]?\d{{1,3}}(?:[{SPACES}]\d{{3}})*\)?)*[\t{SPACES}]*$")
 _PROJECT_PREFIX = re.compile(r"^[\t ]*(\d{4,8})[\t ]+")
 _HEADER_END = re.compile(r"[.,;:]\s*$")
 _TOTAL_LABEL = re.compile(r"^(?:sum|sum totalt|totalt|total|i alt|sum tilskudd)$", re.IGNORECASE)
@@ -62,6 +73,8 @@ class MoneyTable:
     header_start: int
     columns: list[str]
     rows: list[TableRow] = field(default_factory=list)
+    scale: int = 1  # 1000 for `i 1000 kr`, 1 000 000 for `mill. kr`
+    accounts: bool = False  # parenthesised cells are negative
 
     @property
     def amount_columns(self) -> list[str]:
@@ -116,10 +129,21 @@ def money_tables(text: str) -> list[MoneyTable]:
     return list(tables)
 
 
+def table_scale(header: str, caption: str = "") -> int:
+    """What the header or its caption says each cell counts: 1000 (`i 1000 kr`), 1 000 000 (`mill. kr`) or 1."""
+    for words in (header, caption):
+        if _THOUSANDS.search(words):
+            return 1000
+        if _MILLIONS.search(words):
+            return 10**6
+    return 1
+
+
 def _read_money_tables(text: str) -> list[MoneyTable]:
     tables: list[MoneyTable] = []
     current: MoneyTable | None = None
     gap = 0
+    previous = ""
     for offset, line in _lines(text):
         stripped = line.strip()
         if not stripped:
@@ -129,16 +153,18 @@ def _read_money_tables(text: str) -> list[MoneyTable]:
             continue
         gap = 0
         plain = _MARKUP.sub("", stripped)
+        caption, previous = previous, plain
         if _is_header(plain):
-            current = MoneyTable(line, offset, split_header(line))
+            current = MoneyTable(line, offset, split_header(line), scale=table_scale(plain, caption),
+                                 accounts=bool(_ACCOUNTS.search(plain) or _ACCOUNTS.search(caption)))
             tables.append(current)
             continue
         if current is None:
             continue
-        if len(plain) > _MAX_ROW or not _ROW_SHAPE.match(plain):
+        if len(plain) > _MAX_ROW or not (_ROW_SHAPE.match(plain) or current.scale > 1 and _SCALED_ROW.match(plain)):
             current = None
             continue
-        row = _row(line, offset)
+        row = _row(line, offset, current)
         if not row.cells and (len(row.label) > _MAX_LABEL_ONLY or row.label.endswith((".", ":", ","))):
             current = None  # prose, not a row label
             continue
@@ -154,24 +180,32 @@ def money_table_rows(text: str) -> list[TableRow]:
 
 def _is_header(plain: str) -> bool:
     """Short, speaks of money and not of counted things, holds no amounts, and does not read like the end of a sentence."""
-    return (len(plain) <= _MAX_HEADER and bool(_MONEY_HEADER.search(plain)) and not _GROUPED.search(plain)
+    return (len(plain) <= _MAX_HEADER and bool(_MONEY_HEADER.search(plain)) and not _GROUPED.search(_THOUSANDS.sub("", plain))
             and not _HEADER_END.search(plain) and len(plain.split()) <= 12 and not _COUNT_HEADER.search(plain)
             and not _TOTAL_LABEL.match(plain))  # a lone `Sum` is a total row's label, not a header
 
 
-def _row(line: str, offset: int) -> TableRow:
+_SCALED_ROW = re.compile(rf"^(?:\d{{4,8}}[\t{SPACES}]+)?[^\d\t]{{0,80}}?(?:(?:[\t{SPACES}]+|^)\(?[-−]?\d{{1,3}}(?:[{SPACES}]\d{{3}})*"
+                         rf"(?:,\d{{1,2}})?\)?)+[\t{SPACES}]*$")
+
+
+def _row(line: str, offset: int, table: MoneyTable | None = None) -> TableRow:
     project = _PROJECT_PREFIX.match(line)
     body_start = project.end() if project else 0
     plain_body = _MARKUP.sub("", line[body_start:]).strip()
     label = re.split(r"\t|\s(?=(?:Kr\.?\s*)?\(?\d)", plain_body, maxsplit=1)[0].strip()
     tab_starts = [0] + [i + 1 for i, ch in enumerate(line) if ch == "\t"] if "\t" in line else None
+    scale = table.scale if table else 1
     cells = []
-    for m in _GROUPED.finditer(line, body_start):
+    for m in (_SCALED_CELL if scale > 1 else _GROUPED).finditer(line, body_start):
         raw = m.group(0)
         inner = raw.strip("()")
         start = offset + m.start() + (1 if raw.startswith("(") else 0)
         end = offset + m.end() - (1 if raw.endswith(")") else 0)
         column = None if tab_starts is None else max(i for i, s in enumerate(tab_starts) if s <= m.start())
-        cells.append(Cell(AmountMatch(parse_number(inner), start, end, line[start - offset:end - offset]), column,
-                          raw.startswith("(") and raw.endswith(")")))
+        parenthesised = raw.startswith("(") and raw.endswith(")")
+        value = parse_number(inner.lstrip("-−")) * scale
+        if inner[:1] in "-−" or parenthesised and table is not None and table.accounts:
+            value = -value
+        cells.append(Cell(AmountMatch(value, start, end, line[start - offset:end - offset]), column, parenthesised))
     return TableRow(offset, label, tuple(cells), project.group(1) if project else None, "<b>" in line.lower())

@@ -3,7 +3,9 @@
 A number is an amount only with a currency marker (`kr`, `kroner`, `NOK`, `,-`, `MNOK`, …) or inside a
 table whose header speaks of money. Counts (`2 100 trygghetsalarmer`) are not amounts. A form that
 cannot be read one way (`3 796 mill.kr`: thousands separator *and* a millions word) is reported as
-ambiguous rather than guessed.
+ambiguous rather than guessed. Before a scale word a point is a decimal point (`1.5 millioner`), as
+people type it; a price per unit (`kr 950,- pr. m2`) keeps its unit in ``per``; a minus sign
+written against the number (`-250 000 kr`, `kr -250 000`) makes it negative.
 """
 
 from __future__ import annotations
@@ -23,18 +25,31 @@ _SCALES = {
     "tnok": 10**3, "tusen": 10**3,
 }
 _SCALE = r"(?:millioner|million|milliarder|milliard|mill\.?|mln\.?|mrd\.?|tusen)"
+#: `1.5 millioner`: before a scale word a point followed by one or two digits is a decimal point.
+_SCALED_NUMBER = rf"\d+\.\d{{1,2}}(?={_G}{_SCALE}(?!\w))|{NUMBER}"
+_SIGN = r"(?P<sign>[-−–])?"  # written against the number; a spaced dash is punctuation
 _UNIT_SCALE = r"(?:MNOK|TNOK|MKR|mkr)"
 _CURRENCY_AFTER = r"(?:kroner|kr\b\.?|NOK\b)"
 _CURRENCY_BEFORE = r"(?:kr\.?|Kr\.?|KR\.?|NOK|kroner)"
 
+# a sign counts only where it cannot be a range's dash or a hyphenated word's (`40-50`, `NOK-beløp`)
+_SIGNED_START = r"(?:(?<=^)|(?<=[\s(:=]))"
 _PREFIXED = re.compile(
-    rf"(?<![\w.]){_CURRENCY_BEFORE}{_G}(?P<num>{NUMBER})(?:,-|,–)?(?:{_G}(?P<scale>{_SCALE})(?![\w]))?")
+    rf"(?<![\w.]){_CURRENCY_BEFORE}{_G}{_SIGN}(?P<num>{_SCALED_NUMBER})(?:,-|,–)?(?:{_G}(?P<scale>{_SCALE})(?![\w]))?")
 _SUFFIXED = re.compile(
-    rf"(?<![\d.,])(?P<num>{NUMBER})(?:,-)?{_G}(?:(?P<scale>{_SCALE}){_G})?{_CURRENCY_AFTER}")
-_UNIT = re.compile(rf"(?<![\d.,])(?P<num>{NUMBER}){_G}(?P<scale>{_UNIT_SCALE})\b")
-_DASH_ONLY = re.compile(rf"(?<![\d.,])(?P<num>\d{{1,3}}(?:[{SPACES}.]\d{{3}})+),-")
+    rf"(?:{_SIGNED_START}{_SIGN})?(?<![\d.,])(?P<num>{_SCALED_NUMBER})(?:,-)?{_G}(?:(?P<scale>{_SCALE}){_G})?{_CURRENCY_AFTER}")
+_UNIT = re.compile(rf"(?:{_SIGNED_START}{_SIGN})?(?<![\d.,])(?P<num>{_SCALED_NUMBER}){_G}(?P<scale>{_UNIT_SCALE})\b")
+# `950,-` and `1 250 000,-`: the dash after the comma is written only after kroner (`kr 34,- pr. elev`)
+_DASH_ONLY = re.compile(rf"(?:{_SIGNED_START}{_SIGN}|(?<![\d.,/§-]))(?P<num>\d{{1,3}}(?:[{SPACES}.]\d{{3}})+|\d+),[-–](?![\d-])")
 _RANGE = re.compile(
-    rf"(?<![\d.,])(?P<low>{NUMBER}){_S}*[-–]{_S}*(?P<high>{NUMBER}){_G}(?:(?P<scale>{_SCALE}){_G})?{_CURRENCY_AFTER}")
+    rf"(?<![\d.,])(?P<low>{_SCALED_NUMBER}){_S}*[-–]{_S}*(?P<high>{_SCALED_NUMBER}){_G}(?:(?P<scale>{_SCALE}){_G})?"
+    rf"{_CURRENCY_AFTER}")
+_PREFIXED_RANGE = re.compile(
+    rf"(?<![\w.]){_CURRENCY_BEFORE}{_G}(?P<low>{_SCALED_NUMBER})(?:,-)?{_S}*[-–]{_S}*(?P<high>{_SCALED_NUMBER})(?:,-)?"
+    rf"(?:{_G}(?P<scale>{_SCALE})(?![\w]))?")
+#: What a price is per, right after the amount: `kr 950,- pr. m2`, `34 kr per elev`, `kr 1 200/time`.
+_PER = re.compile(r"[ \u00a0]*(?:pr\.?|per|/)[ \u00a0]*(?P<unit>m²|m2|m3|kvm|[a-zæøå]{2,20}\.?)(?![\w²])", re.IGNORECASE)
+_PER_UNITS = {"m²": "m2", "kvm": "m2", "mnd": "måned", "mnd.": "måned", "stk": "stykk", "stk.": "stykk"}
 _BETWEEN = re.compile(
     rf"\bmellom{_G}(?P<low>{NUMBER}){_G}og{_G}(?:(?:over|under|rundt){_G})?(?P<high>{NUMBER})"
     rf"{_G}(?:(?P<scale>{_SCALE}){_G})?{_CURRENCY_AFTER}")
@@ -48,6 +63,7 @@ class AmountMatch:
     text: str
     value_max: Decimal | None = None
     ambiguous: bool = False
+    per: str | None = None  # the unit of a price (`m2` in `kr 950,- pr. m2`)
 
 
 def parse_number(text: str) -> Decimal:
@@ -89,7 +105,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
     def taken(start: int, end: int) -> bool:
         return any(start < f.end and f.start < end for f in found)
 
-    for pattern in (_BETWEEN, _RANGE):
+    for pattern in (_BETWEEN, _PREFIXED_RANGE, _RANGE):
         for m in pattern.finditer(text):
             if taken(m.start(), m.end()):
                 continue
@@ -99,15 +115,44 @@ def find_amounts(text: str) -> list[AmountMatch]:
                 low = low * _magnitude(m["high"])  # `40-50 000 kr`: the low end shares the high end's thousands
             if low is not None and high is not None and low > high:
                 continue
-            found.append(AmountMatch(low, m.start(), m.end(), m.group(0), value_max=high, ambiguous=ambiguous))
+            matched = m.group(0).rstrip()
+            found.append(AmountMatch(low, m.start(), m.start() + len(matched), matched, value_max=high,
+                                     ambiguous=ambiguous, per=_per(text, m.start() + len(matched))))
     for pattern in (_PREFIXED, _UNIT, _SUFFIXED, _DASH_ONLY):
         for m in pattern.finditer(text):
             if taken(m.start(), m.end()):
                 continue
             value, ambiguous = _scaled(m["num"], m.groupdict().get("scale"))
+            if value is not None and m.groupdict().get("sign"):
+                value = -value
             matched = m.group(0).rstrip()
-            found.append(AmountMatch(value, m.start(), m.start() + len(matched), matched, ambiguous=ambiguous))
+            end = m.start() + len(matched)
+            found.append(AmountMatch(value, m.start(), end, matched, ambiguous=ambiguous, per=_per(text, end)))
+    for m in _CONTINUED.finditer(text):
+        if taken(m.start("num"), m.end("num")):
+            continue
+        earlier = [f for f in found if f.end <= m.start() and m.start() - f.end <= _CONTINUED_WINDOW and f.value is not None]
+        if earlier and "\n\n" not in text[earlier[-1].end:m.start()]:
+            found.append(AmountMatch(parse_number(m["num"]), m.start("num"), m.end("num"), m["num"]))
     return sorted(found, key=lambda f: f.start)
+
+
+#: `inntil kr 500 000. endres til 250 000.`: a grouped number right after `til`/`fra`/`med`, soon after a kroner
+#: amount and followed by no word (a count would name what it counts), speaks of kroner too.
+_CONTINUED = re.compile(rf"(?<![\w.,])(?:til|fra|med|på|eller|og){_G}(?P<num>\d{{1,3}}(?:[{SPACES}.]\d{{3}})+)(?=[ \u00a0]*(?:[.,;)]|$))",
+                        re.MULTILINE)
+_CONTINUED_WINDOW = 60
+
+
+def _per(text: str, end: int) -> str | None:
+    """The unit right after an amount that makes it a price per unit (`pr. m2` → `m2`), if any."""
+    m = _PER.match(text, end)
+    if not m:
+        return None
+    unit = m["unit"].lower()
+    if unit in {"år", "året"}:
+        return "år"
+    return _PER_UNITS.get(unit, unit.rstrip("."))
 
 
 def _magnitude(grouped: str) -> int:

@@ -26,7 +26,12 @@ MONTHS: dict[str, int] = {
 _WEEKDAYS = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|måndag|tysdag|laurdag|sundag|mandag|tisdag)"
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-_NUMERIC = re.compile(r"(?<![\d.,/-])(?P<d>[0-3]?\d)(?P<sep>[./-])(?P<m>[01]?\d)(?P=sep)(?P<y>\d{4}|\d{2})(?![\d,/]|\.\d|-\d)")
+# a date may follow an abbreviation's point (`pr.17.11.25`), never a number's (`1.2.3.4`)
+_NUMERIC = re.compile(r"(?:(?<![\d.,/-])|(?<=[A-Za-zÆØÅæøå]\.))(?P<d>[0-3]?\d)(?P<sep>[./-])(?P<m>[01]?\d)(?P=sep)"
+                      r"(?P<y>\d{4}|\d{2})(?![\d/]|[.,]\d|-\d)")
+#: `01.01.2026-30.06.2026`, and `01.01.202630.06.2026` where the text layer lost the dash: a from–to pair.
+_DATE_PAIR = re.compile(r"(?<![\d.,/-])(?P<first>[0-3]?\d\.[01]?\d\.(?:19|20)\d\d)[-–]?"
+                        r"(?P<second>[0-3]?\d\.[01]?\d\.(?:19|20)\d\d)(?![\d,/-]|\.\d)")
 _ISO = re.compile(r"(?<![\d.,/-])(?P<y>(?:18|19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
 _WORDS = re.compile(
     rf"(?<![\w.])(?:{_WEEKDAYS}\s+(?:d\.\s*|den\s+)?)?(?P<d>[0-3]?\d)\.\s*(?P<month>{_MONTH_NAMES})\.?\s+(?P<y>(?:18|19|20)\d\d)(?!\d)",
@@ -35,6 +40,9 @@ _WORDS = re.compile(
 
 _COMPACT = re.compile(r"(?<![\d/-])(?P<d>[0-3]\d)(?P<m>[01]\d)(?P<y>20[0-4]\d)(?![\d/-])")
 _DAY_MONTH = re.compile(rf"(?<![\w.])(?P<d>[0-3]?\d)\.\s*(?P<month>{_MONTH_NAMES})\b\.?(?!\s*(?:\d|-))", re.IGNORECASE)
+#: `den 3.3.`, `fredag 14.2.`: day and month with a point after each, the year left to the sentence.
+_DAY_MONTH_NUMERIC = re.compile(
+    rf"(?<![\w.])(?:(?:den|{_WEEKDAYS})\s+)(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?![\d])", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,./-])((?:19|20)\d\d)(?![\d,./-])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"])|\n")
 
@@ -62,6 +70,12 @@ def expand_year(two_digits: int, pivot: int = 50) -> int:
 def find_dates(text: str) -> list[DateMatch]:
     """Every full date in ``text`` with its span, in text order, without overlaps."""
     found: list[DateMatch] = []
+    for m in _DATE_PAIR.finditer(text):
+        for part in ("first", "second"):
+            day, month, year = (int(x) for x in m[part].split("."))
+            value = make_date(year, month, day)
+            if value is not None:
+                found.append(DateMatch(value, m.start(part), m.end(part), m[part]))
     for pattern in (_WORDS, _ISO, _NUMERIC, _COMPACT):
         for m in pattern.finditer(text):
             if any(m.start() < f.end and f.start < m.end() for f in found):
@@ -69,15 +83,17 @@ def find_dates(text: str) -> list[DateMatch]:
             value = _value(m)
             if value is not None:
                 found.append(DateMatch(value, m.start(), m.end(), m.group(0)))
-    for m in _DAY_MONTH.finditer(text):
+    for m in [*_DAY_MONTH.finditer(text), *_DAY_MONTH_NUMERIC.finditer(text)]:
         if any(m.start() < f.end and f.start < m.end() for f in found):
             continue
         year = sentence_year(text, m.start(), m.end())
         if year is not None:
-            value = make_date(year, MONTHS[m["month"].lower()], int(m["d"]))
+            month = MONTHS[m["month"].lower()] if m.groupdict().get("month") else int(m["m"])
+            value = make_date(year, month, int(m["d"]))
             if value is not None:
-                end = m.end() - (1 if m.group(0).endswith(".") else 0)
-                found.append(DateMatch(value, m.start(), end, text[m.start():end]))
+                start = m.start("d")
+                end = m.end() - (1 if m.group(0).endswith(".") and m.groupdict().get("month") else 0)
+                found.append(DateMatch(value, start, end, text[start:end]))
     return sorted(found, key=lambda f: f.start)
 
 
