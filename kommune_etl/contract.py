@@ -145,4 +145,7 @@ def entity_json(entity: Entity) -> dict[str, Any]:
         record["source"] = entity.source
     if entity.confidence is not None:
         record["confidence"] = entity.confidence
+    for key in ("per", "historical_code", "successor_code"):
+        if getattr(entity, key) is not None:
+            record[key] = getattr(entity, key)
     return record

@@ -141,6 +141,9 @@ class Entity:
     value_max: object = None
     source: str = "rules"
     confidence: float | None = None
+    per: str | None = None  # AMOUNT: the unit of a price (`m2` in `kr 950,- pr. m2`)
+    historical_code: str | None = None  # MUNICIPALITY/COUNTY without a code on the date: its last code
+    successor_code: str | None = None  # … and the code on the date of what it became (None after a split)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 
 The product never reads ../shared at run time: this script copies the facts it needs (municipality
 and county codes with validity periods and all name forms, party codes, public bodies, regional
-networks) into small, sorted CSV files. Output is deterministic, so a test can rebuild and compare.
+networks, municipal code changes) into small, sorted CSV files. Output is deterministic, so a test can rebuild and compare.
 """
 
 from __future__ import annotations
@@ -76,8 +76,21 @@ def networks(source: Path) -> str:
     return _write(out, ["name", "variants", "region"])
 
 
+def municipality_changes(source: Path) -> str:
+    """SSB's code changes (KLASS 131 change tables): which code became which on which day. Merges give several
+    old codes one new code, splits one old code several new ones; places across reforms follow these."""
+    import json
+
+    changes = json.loads((source / "klass131" / "changetables.json").read_text(encoding="utf-8"))["codeChanges"]
+    out = [{"old_code": c["oldCode"], "new_code": c["newCode"], "changed_on": c["changeOccurred"]} for c in changes
+           if c["oldCode"] != c["newCode"]]
+    out = [dict(t) for t in sorted({tuple(r.items()) for r in out}, key=lambda t: (t[0][1], t[2][1], t[1][1]))]
+    return _write(out, ["old_code", "new_code", "changed_on"])
+
+
 BUILDERS = {
     "municipalities.csv": municipalities,
+    "municipality_changes.csv": municipality_changes,
     "counties.csv": counties,
     "parties.csv": parties,
     "public_bodies.csv": public_bodies,

@@ -131,10 +131,10 @@ def _insert_entities(con: duckdb.DuckDBPyConnection, r: DocumentResult) -> None:
     if not r.entities:
         return
     insert_rows(con, "entities", ("sha256", "page_number", "label", "text", "value", "value_max", "start_char",
-                                  "end_char", "source", "confidence"),
+                                  "end_char", "source", "confidence", "per", "historical_code", "successor_code"),
                 [(r.sha256, e.page, e.label, e.text, json.dumps(e.value, ensure_ascii=False),
                   None if e.value_max is None else json.dumps(e.value_max), e.start, e.end, e.source,
-                  None if e.confidence is None else float(e.confidence))
+                  None if e.confidence is None else float(e.confidence), e.per, e.historical_code, e.successor_code)
                  for e in r.entities])
 
 

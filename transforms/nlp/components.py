@@ -4,7 +4,8 @@ Components work on character offsets (the provenance we store) rather than token
 and dates span tokens in ways the blank tokenizer splits unpredictably (`kr.434 800`, `18.3.25`).
 What a component needs from outside the page (the document's reference date, money-table cells found
 across page breaks) arrives in ``doc._.kommune_context``; results go to ``doc._.kommune_entities`` as
-(label, text, value, start, end, value_max) tuples.
+(label, text, value, start, end, value_max) tuples, with a seventh item, a dict of further Entity fields
+(`per`, `historical_code`, `successor_code`, `source`), where there are any.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ class AmountComponent:
         sink = _sink(doc)
         matches = [m for m in find_amounts(_text(doc)) if not m.ambiguous]
         for m in matches:
-            sink.append(("AMOUNT", m.text, as_number(m.value), m.start, m.end, as_number(m.value_max)))
+            extra = {"per": m.per} if m.per else {}
+            sink.append(("AMOUNT", m.text, as_number(m.value), m.start, m.end, as_number(m.value_max), extra))
         if self.use_tables:
             for cell in _context(doc).get("table_cells", ()):
                 if not any(cell.start < m.end and m.start < cell.end for m in matches):
@@ -90,8 +92,8 @@ class PeriodComponent:
 
 
 class PlaceComponent:
-    def __init__(self, municipalities: str, counties: str):
-        self.gazetteer = Gazetteer.from_rows(load(municipalities), load(counties))
+    def __init__(self, municipalities: str, counties: str, changes: str):
+        self.gazetteer = Gazetteer.from_rows(load(municipalities), load(counties), load(changes) if changes else ())
 
     def __call__(self, doc: Doc) -> Doc:
         sink = _sink(doc)
@@ -101,7 +103,8 @@ class PlaceComponent:
         counties = {m.value for m in first if m.label == COUNTY and m.value}
         matches = find_places(text, on, self.gazetteer, counties) if counties else first
         for m in matches:
-            sink.append((m.label, m.text, m.value, m.start, m.end, None))
+            extra = {"historical_code": m.historical_code, "successor_code": m.successor_code} if m.historical_code else {}
+            sink.append((m.label, m.text, m.value, m.start, m.end, None, extra))
         return doc
 
 
@@ -138,7 +141,7 @@ class StatisticalNerBridge:
         for ent in doc.ents:
             label = self.label_map.get(ent.label_)
             if label and (label, ent.start_char, ent.end_char) not in known:
-                sink.append((label, ent.text, ent.text, ent.start_char, ent.end_char, None, "model"))
+                sink.append((label, ent.text, ent.text, ent.start_char, ent.end_char, None, {"source": "model"}))
         return doc
 
 
@@ -157,9 +160,10 @@ def make_periods(nlp: Language, name: str, default_to_document_year: bool) -> Pe
     return PeriodComponent(default_to_document_year)
 
 
-@Language.factory("kommune_places", default_config={"municipalities": "municipalities.csv", "counties": "counties.csv"})
-def make_places(nlp: Language, name: str, municipalities: str, counties: str) -> PlaceComponent:
-    return PlaceComponent(municipalities, counties)
+@Language.factory("kommune_places", default_config={"municipalities": "municipalities.csv", "counties": "counties.csv",
+                                                     "changes": "municipality_changes.csv"})
+def make_places(nlp: Language, name: str, municipalities: str, counties: str, changes: str) -> PlaceComponent:
+    return PlaceComponent(municipalities, counties, changes)
 
 
 @Language.factory("kommune_actors", default_config={"bodies": "public_bodies.csv", "networks": "networks.csv",

@@ -66,10 +66,10 @@ def extract_entities(pages: tuple[Page, ...], reference_date: date, nlp: Languag
     entities: list[Entity] = []
     for (page, offset), doc in zip(where, nlp.pipe(docs, batch_size=nlp.batch_size)):
         for found in doc._.kommune_entities or ():
-            label, text, value, start, end, value_max, *source = found
+            label, text, value, start, end, value_max, *extra = found
             confidence = round(page.ocr_confidence / 100, 3) if page.ocr_confidence is not None else None
             entities.append(Entity(label, text, value, page.number, start + offset, end + offset, value_max,
-                                   source[0] if source else "rules", confidence))
+                                   confidence=confidence, **(extra[0] if extra else {})))
     entities.sort(key=lambda e: (e.page, e.start, e.label))
     return tuple(entities)
 

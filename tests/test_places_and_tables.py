@@ -1,0 +1,78 @@
+"""Places across reforms, names that are not places, and money tables that scale or subtract (pure; no corpus)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from transforms.metadata import extract_metadata
+from kommune_etl.models import Page
+from transforms.places import council_acronym, default_gazetteer, find_places
+from transforms.tables import money_tables
+
+
+def _places(text: str, on: date):
+    return [(m.label, m.value, m.historical_code, m.successor_code) for m in find_places(text, on, default_gazetteer())]
+
+
+@pytest.mark.parametrize("text,on,expected", [
+    ("Søgne kommune", date(2025, 3, 1), ("MUNICIPALITY", None, "1018", "4204")),
+    ("Hobøl kommune", date(2021, 6, 1), ("MUNICIPALITY", None, "0138", "3014")),
+    ("Hobøl kommune", date(2025, 6, 1), ("MUNICIPALITY", None, "0138", "3118")),  # through the 2024 reform too
+    ("Verran kommune", date(2026, 1, 1), ("MUNICIPALITY", None, "5039", "5006")),
+    ("Hordaland fylkeskommune", date(2021, 1, 1), ("COUNTY", None, "12", "46")),
+    ("Viken fylkeskommune", date(2025, 1, 1), ("COUNTY", None, "30", None)),  # split: no single successor
+    ("Senja kommune", date(2019, 9, 1), ("MUNICIPALITY", None, None, None)),  # not yet created
+    ("Søgne kommune", date(2019, 3, 1), ("MUNICIPALITY", "1018", None, None)),
+])
+def test_places_across_reforms_keep_their_last_code_and_successor(text, on, expected):
+    assert _places(text, on) == [expected]
+
+
+def test_sami_nynorsk_and_genitive_forms_resolve():
+    on = date(2025, 1, 1)
+    assert [v for _, v, _, _ in _places("Unjárga gielda og Guovdageaidnu", on)] == ["5636", "5612"]
+    assert _places("Aukra kommune", date(2019, 9, 10)) == [("MUNICIPALITY", "1547", None, None)]
+    assert _places("Steinkjers innbyggere", on) == [("MUNICIPALITY", "5006", None, None)]
+
+
+def test_numbered_districts_companies_and_postcodes():
+    on = date(2019, 9, 11)
+    table = "0007 Finnfjord 268 46 17,16%\n0008 Vågan 157 13 8,28%\n0024 Torsken 142 12 8,45%"
+    assert _places(table, on) == []  # EVA's polling districts, not the municipalities Vågan and Torsken
+    assert _places("5006 Steinkjer 1 250 000", date(2025, 1, 1)) == [("MUNICIPALITY", "5006", None, None)]
+    letter = "Postadresse\nPostboks 8112 Dep\n0032 Oslo\n"
+    assert _places(letter, date(2017, 9, 5)) == [("MUNICIPALITY", "0301", None, None)]  # a post town, not the county
+    company = "Steinkjer utvikling er kommunens aktør. Rapporten er laget av Steinkjer Utvikling AS."
+    assert _places(company, date(2026, 1, 27)) == []
+
+
+def test_county_council_acronyms_need_the_documents_places_to_be_one_council():
+    assert council_acronym("Trøndelag") == "TFK" and council_acronym("Møre og Romsdal") == "MRFK"
+    assert council_acronym("Vestland") == "VLFK"
+    assert _places("Avklare roller mellom regionrådet og Frosta kommune/TFK", date(2026, 1, 27)) == [
+        ("MUNICIPALITY", "5036", None, None), ("COUNTY", "50", None, None)]
+    assert _places("Møte med TFK om saken", date(2026, 1, 27)) == []  # Trøndelag, Telemark or Troms: not guessed
+
+
+def test_a_date_inside_a_sentence_does_not_date_the_document():
+    page = Page(1, "SAKSFRAMLEGG\nArkivsaksnr: 2025/8750\nRetningslinjene ble vedtatt i Partssammensatt utvalg nye "
+                   "Steinkjer 07.03.2019 og revidert pr.17.11.25.\n", "text")
+    meta = extract_metadata((page,))
+    assert meta.document_date is None and meta.reference_date().year == 2025
+    letter = Page(1, "Kommunal- og moderniseringsdepartementet\nOslo, 5. september 2017\nSvar på henvendelse\n", "text")
+    assert extract_metadata((letter,)).document_date == date(2017, 9, 5)
+
+
+def test_money_tables_scale_by_their_caption_and_subtract_in_accounts():
+    text = "Tabell 2 Driftsbudsjett (i 1000 kr)\nPost Budsjett 2025 Regnskap 2025\nLønn 1 250 1 310\nDrift 850,5 -120\n"
+    (table,) = money_tables(text)
+    assert table.scale == 1000
+    assert [[c.amount.value for c in row.cells] for row in table.rows] == [[1250000, 1310000], [850500, -120000]]
+    accounts = "Resultat\tRegnskap\tBudsjett\nInntekter\t1 250 000\t1 300 000\nAvvik\t(50 000)\t0\n"
+    (table,) = money_tables(accounts)
+    assert [[c.amount.value for c in row.cells] for row in table.rows] == [[1250000, 1300000], [-50000]]
+    grants = "Fylke\tTilskudd\nAgder\t1 250 000\nRogaland\t(300 000)\nSum\t1 550 000\n"
+    (table,) = money_tables(grants)
+    assert table.rows[1].cells[0].amount.value == 300000 and table.rows[1].cells[0].parenthesised  # a sub-total
