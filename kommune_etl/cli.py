@@ -152,7 +152,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_quality)
 
     p = sub.add_parser("evaluate", help="precision/recall of normalised entities against answer keys")
-    p.add_argument("gold_dir", type=Path, metavar="GOLD_DIR")
+    p.add_argument("gold_dir", type=Path, metavar="GOLD_DIR", help="a folder of answer keys")
+    p.add_argument("more_keys", type=Path, nargs="*", metavar="MORE_KEYS", help="more folders of entity keys, scored together")
     p.add_argument("--docs", type=Path, action="append",
                    help="folder with the documents named like the keys (repeatable; default: GOLD_DIR/../corpus/samples "
                         "and samples-pdf)")
@@ -435,7 +436,7 @@ def _cmd_quality(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from kommune_etl.evaluate import GATED_LABELS, find_documents, load_gold, score
+    from kommune_etl.evaluate import GATED_LABELS, find_documents, load_gold, score, summarise
     from kommune_etl.pipeline import process_document, read_raw
 
     folders = args.docs or [args.gold_dir.parent / "corpus" / "samples", args.gold_dir.parent / "corpus" / "samples-pdf"]
@@ -446,17 +447,30 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     failing += meeting_failures
     if args.reconcile:
         _print_reconciliation(args.reconcile)
-    for stem, gold in load_gold(args.gold_dir).items():
+    scores = []
+    keys = {stem: gold for folder in [args.gold_dir, *args.more_keys] for stem, gold in load_gold(folder).items()}
+    for stem, gold in keys.items():
         if "voteringer" in gold or "oppmote" in gold or "amounts_nok" not in gold:
             continue  # meeting keys are scored above; other key formats are not entity keys
-        for path in find_documents(stem, folders):
+        paths = find_documents(stem, folders)
+        if not paths:
+            print(f"{stem}: no document named {stem}.* in {', '.join(map(str, folders))}: pass its folder with --docs",
+                  file=sys.stderr)
+            failing.append(f"{stem} (no document)")
+        for path in paths:
             for s in score(process_document(read_raw(path)), gold):
+                scores.append(s)
                 rows.append((s.document, s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
                              s.predicted, s.expected, " ".join(s.missing[:4]), " ".join(s.extra[:4])))
                 if s.label in GATED_LABELS and min(s.precision, s.recall) < args.min:
                     failing.append(f"{s.document} {s.label}")
     if rows or not meeting_keys:  # a folder of meeting keys only prints the meeting table above
         write_rows(["document", "label", "P", "R", "F1", "found", "expected", "missing", "extra"], rows, "table")
+    if scores:
+        bar = args.min or 0.95
+        write_rows(["label", "P (pooled)", "R (pooled)", "documents", f"below {bar:.2f}"],
+                   [(x.label, f"{x.precision:.3f}", f"{x.recall:.3f}", x.keys, " ".join(x.below) or "-")
+                    for x in summarise(scores, bar)], "table")
     if failing:
         print(f"below {args.min}: " + ", ".join(failing), file=sys.stderr)
         return EXIT_REJECTED
