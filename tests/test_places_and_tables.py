@@ -46,6 +46,9 @@ def test_numbered_districts_companies_and_postcodes():
     assert _places(letter, date(2017, 9, 5)) == [("MUNICIPALITY", "0301", None, None)]  # a post town, not the county
     company = "Steinkjer utvikling er kommunens aktør. Rapporten er laget av Steinkjer Utvikling AS."
     assert _places(company, date(2026, 1, 27)) == []
+    clubs = "De er Steinkjer skolekorps og Steinkjer mannssangforening. Lån til Levanger fotballklubb, arrangert av Steinkjer\n  Næringsforum."
+    assert _places(clubs, date(2026, 1, 27)) == []
+    assert _places("overnatting på Steinkjer skole", date(2026, 1, 20)) == []
 
 
 def test_county_council_acronyms_need_the_documents_places_to_be_one_council():

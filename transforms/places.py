@@ -38,10 +38,13 @@ _PREV_WORD = re.compile(r"([\w-]+)[ \u00a0]*$")
 #: `Steinkjer utvikling AS`, `Levanger kommunale eiendom KF`: a company's name; the place in it is no mention of the
 #: place, wherever the same words recur in the document (`Steinkjer utvikling er kommunens aktør`).
 _COMPANY = re.compile(r"(?<![\w-])(?P<head>[A-ZÆØÅ][\w-]+(?:[ \u00a0]+[\w-]+){1,3}?)[ \u00a0]+(?:AS|ASA|SA|KF|IKS|BA|HF|SF|DA|ANS)\b")
-#: `Steinkjer skole`, `Levanger sykehus`: an institution named after the place, not a mention of the municipality.
-_INSTITUTION_AFTER = re.compile(r"[ \u00a0]+(?:skole|barneskole|ungdomsskole|ungdomsskule|skule|videregående|vgs|sykehus|sjukehus|"
-                                r"kirke|kyrkje|stasjon|museum|bibliotek|barnehage|hotell|lufthavn|flyplass|kulturhus|"
-                                r"idrettshall|legesenter|helsesenter|sykehjem|sjukeheim|omsorgssenter)\b")
+#: `Steinkjer skole`, `Levanger sykehus`, `Steinkjer skolekorps`, `Levanger fotballklubb`, `Steinkjer
+#: Næringsforum`: an institution or association named after the place, not a mention of the municipality.
+_INSTITUTION_AFTER = re.compile(
+    r"[ \u00a0]*\n?[ \u00a0]*[\w-]*(?:skole|skule|vgs|videregående|sykehus|sjukehus|kirke|kyrkje|stasjon|museum|bibliotek|"
+    r"barnehage|hotell|lufthavn|flyplass|kulturhus|hall|legesenter|helsesenter|sykehjem|sjukeheim|omsorgssenter|"
+    r"korps|forening|foreningen|klubb|klubben|idrettslag|kor|koret|forum|sparebank|turlag|historielag|janitsjar)\b",
+    re.IGNORECASE)
 #: A four-digit number right before a name on its line: the name's own code (`5006 Steinkjer`), a postcode
 #: (`0032 Oslo`) or the number of something else the name stands for (EVA's polling district `0024 Torsken`).
 _NUMBER_BEFORE = re.compile(r"(?:^|(?<=[\s,]))(?P<number>\d{4})[ \t\u00a0]+$")
