@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,10 +33,23 @@ def _write(rows: list[dict[str, str]], columns: list[str]) -> str:
 
 
 def municipalities(source: Path) -> str:
+    """Every period of every municipality with every form its name is written in: SSB's name and parts, the
+    name without SSB's disambiguating county (`Herøy (Nordland)` is written `Herøy`), and Kartverket's
+    official forms in each language (`Porsáŋgu`)."""
     rows = _read(source / "kommuner_klass131_history.csv")
+    forms_by_code: dict[str, set[str]] = {}
+    for form in _read(source / "kommune_navn_sprak_kartverket_2020-2023.csv"):
+        forms_by_code.setdefault(form["kommunenummer"], set()).add(form["navn"])
+    language_forms: dict[str, set[str]] = {}  # any form → all forms of that municipality (for 2024 codes too)
+    for forms in forms_by_code.values():
+        for form in forms:
+            language_forms.setdefault(form, set()).update(forms)
     out = []
     for row in rows:
         names = set(filter(None, row["navn_deler"].split("|"))) | {row["navn"]}
+        names |= {re.sub(r"\s*\([^)]*\)$", "", n) for n in names}
+        if row["gyldig_fra"] >= "2020-01-01" and row["navn"] in language_forms:
+            names |= language_forms[row["navn"]]
         out.append({"code": row["kommunenummer"], "name": row["navn"], "names": "|".join(sorted(names)),
                     "county": row["fylkesnummer"], "valid_from": row["gyldig_fra"], "valid_to": row["gyldig_til"]})
     out.sort(key=lambda r: (r["code"], r["valid_from"]))

@@ -37,6 +37,15 @@ def test_sami_nynorsk_and_genitive_forms_resolve():
     assert _places("Steinkjers innbyggere", on) == [("MUNICIPALITY", "5006", None, None)]
 
 
+def test_names_shared_by_two_municipalities_are_written_without_ssbs_county_and_narrowed_by_the_page():
+    on = date(2019, 9, 9)
+    assert _places("Herøy kommune og Nordland fylkeskommune", on) == [
+        ("MUNICIPALITY", "1818", None, None), ("COUNTY", "18", None, None)]
+    (heroy,) = find_places("Herøy kommune", on, default_gazetteer())
+    assert heroy.value is None and heroy.candidates == ("1515", "1818")  # not guessed
+    assert _places("Kari Berg og Berg kommune", on) == [("MUNICIPALITY", "1929", None, None)]  # the surname is not
+
+
 def test_numbered_districts_companies_and_postcodes():
     on = date(2019, 9, 11)
     table = "0007 Finnfjord 268 46 17,16%\n0008 Vågan 157 13 8,28%\n0024 Torsken 142 12 8,45%"
@@ -79,3 +88,11 @@ def test_money_tables_scale_by_their_caption_and_subtract_in_accounts():
     grants = "Fylke\tTilskudd\nAgder\t1 250 000\nRogaland\t(300 000)\nSum\t1 550 000\n"
     (table,) = money_tables(grants)
     assert table.rows[1].cells[0].amount.value == 300000 and table.rows[1].cells[0].parenthesised  # a sub-total
+
+
+def test_a_header_date_repeated_on_every_page_counts_once_per_page():
+    from transforms.nlp.pipeline import extract_entities
+
+    pages = tuple(Page(n, f"Møtebok Kommunestyret 25.03.2026 side {n}\nSak {n}/26 behandlet.\n", "text") for n in (1, 2, 3))
+    dates = [(e.page, e.value) for e in extract_entities(pages, date(2026, 3, 25)) if e.label == "DATE"]
+    assert dates == [(1, "2026-03-25"), (2, "2026-03-25"), (3, "2026-03-25")]  # and no date from `3/26`

@@ -26,6 +26,7 @@ COMMON_WORD_NAMES = frozenset({
     "Hemne", "Snåsa", "Rissa", "Stranda", "Sande", "Herøy", "Våler", "Bremanger", "Røst", "Værøy", "Dønna",
     "Meløy", "Evje", "Fyresdal", "Sirdal", "Audnedal", "Tydal", "Hasvik", "Lesja", "Skaun", "Stor-Elvdal",
     "Karlsøy", "Lyngen", "Bamble", "Kvam", "Masfjorden", "Fedje", "Austevoll", "Aukra",
+    "Berg", "Eide", "Borge", "Vang",  # surnames and farm names as often as municipalities
 })
 _ALLOWED_BEFORE = {"Digi", "Helse", "Statsforvalteren", "Fylkesmannen"}
 _JOINERS = {"og", "i", "på", "for", "til", "fra", "med", "av", "ved", "mellom", "samt"}
@@ -234,12 +235,12 @@ def _is_postcode(gazetteer: Gazetteer, name: str, numbered: re.Match[str] | None
 def _plausible(name: str, before: str, after: str, has_suffix: bool, table_cell: bool) -> bool:
     if has_suffix:
         return True
-    if name in COMMON_WORD_NAMES:
-        return table_cell or bool(_AND_KOMMUNE.match(after))
     previous = _PREV_WORD.search(before)
     if previous and previous.group(1)[:1].isupper() and previous.group(1) not in _ALLOWED_BEFORE \
             and not before.rstrip(" \u00a0").endswith((".", ":", "\n", ",", "(", "-", "–", ">")):
-        return False  # `Thon Hotel Innlandet`, `Ingrid Trønnes`: part of another name
+        return False  # `Thon Hotel Innlandet`, `Ingrid Trønnes`, `Kari Berg og …`: part of another name
+    if name in COMMON_WORD_NAMES:
+        return table_cell or bool(_AND_KOMMUNE.match(after))
     following = _NEXT_WORD.match(after)
     if following and following.group(1)[:1].isupper() and following.group(1) not in _JOINERS \
             and not after.startswith((",", ".", ")", ":", ";", "\n", "\t", "/")) and not table_cell:

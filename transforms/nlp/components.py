@@ -100,7 +100,8 @@ class PlaceComponent:
         on = _reference_date(doc)
         text = _text(doc)
         first = find_places(text, on, self.gazetteer)
-        counties = {m.value for m in first if m.label == COUNTY and m.value}
+        # the page's counties, named or implied by its unambiguous municipalities, narrow `Herøy` and `Våler`
+        counties = {m.value if m.label == COUNTY else m.value[:2] for m in first if m.value}
         matches = find_places(text, on, self.gazetteer, counties) if counties else first
         for m in matches:
             extra = {"historical_code": m.historical_code, "successor_code": m.successor_code} if m.historical_code else {}
