@@ -8,12 +8,12 @@ import pytest
 
 from transforms.metadata import extract_metadata
 from kommune_etl.models import Page
-from transforms.places import council_acronym, default_gazetteer, find_places
+from transforms.places import council_acronym, default_gazetteer, find_places, find_places_narrowed
 from transforms.tables import money_tables
 
 
 def _places(text: str, on: date):
-    return [(m.label, m.value, m.historical_code, m.successor_code) for m in find_places(text, on, default_gazetteer())]
+    return [(m.label, m.value, m.historical_code, m.successor_code) for m in find_places_narrowed(text, on, default_gazetteer())]
 
 
 @pytest.mark.parametrize("text,on,expected", [
@@ -55,7 +55,8 @@ def test_numbered_districts_companies_and_postcodes():
     assert _places(letter, date(2017, 9, 5)) == [("MUNICIPALITY", "0301", None, None)]  # a post town, not the county
     company = "Steinkjer utvikling er kommunens aktør. Rapporten er laget av Steinkjer Utvikling AS."
     assert _places(company, date(2026, 1, 27)) == []
-    clubs = "De er Steinkjer skolekorps og Steinkjer mannssangforening. Lån til Levanger fotballklubb, arrangert av Steinkjer\n  Næringsforum."
+    clubs = ("De er Steinkjer skolekorps og Steinkjer mannssangforening. Lån til Levanger fotballklubb, arrangert av "
+             "Steinkjer\n  Næringsforum.")
     assert _places(clubs, date(2026, 1, 27)) == []
     assert _places("overnatting på Steinkjer skole", date(2026, 1, 20)) == []
 

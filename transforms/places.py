@@ -26,7 +26,7 @@ COMMON_WORD_NAMES = frozenset({
     "Hemne", "Snåsa", "Rissa", "Stranda", "Sande", "Herøy", "Våler", "Bremanger", "Røst", "Værøy", "Dønna",
     "Meløy", "Evje", "Fyresdal", "Sirdal", "Audnedal", "Tydal", "Hasvik", "Lesja", "Skaun", "Stor-Elvdal",
     "Karlsøy", "Lyngen", "Bamble", "Kvam", "Masfjorden", "Fedje", "Austevoll", "Aukra",
-    "Berg", "Eide", "Borge", "Vang",  # surnames and farm names as often as municipalities
+    "Berg", "Eide", "Borge",  # surnames and farm names as often as municipalities
 })
 _ALLOWED_BEFORE = {"Digi", "Helse", "Statsforvalteren", "Fylkesmannen"}
 _JOINERS = {"og", "i", "på", "for", "til", "fra", "med", "av", "ved", "mellom", "samt"}
@@ -215,6 +215,14 @@ def _county_councils(text: str, on: date, gazetteer: Gazetteer, counties: set[st
         if len(units) == 1:
             found.append(PlaceMatch(COUNTY, units[0].code, m.start(), m.end(), m["acronym"], units[0].name))
     return found
+
+
+def find_places_narrowed(text: str, on: date, gazetteer: Gazetteer) -> list[PlaceMatch]:
+    """`find_places`, with names two municipalities share (`Herøy`, `Våler`) narrowed by the counties the text
+    names or implies through its unambiguous municipalities."""
+    first = find_places(text, on, gazetteer)
+    counties = {m.value if m.label == COUNTY else m.value[:2] for m in first if m.value}
+    return find_places(text, on, gazetteer, counties) if counties else first
 
 
 def _in_address(before_number: str) -> bool:

@@ -20,7 +20,7 @@ from transforms.actors import Actors
 from transforms.normalise.amounts import as_number, find_amounts
 from transforms.normalise.dates import find_dates
 from transforms.normalise.periods import find_periods
-from transforms.places import COUNTY, Gazetteer, find_places
+from transforms.places import Gazetteer, find_places_narrowed
 from transforms.references import find_case_refs, find_project_numbers
 
 if not Doc.has_extension("kommune_entities"):
@@ -99,10 +99,7 @@ class PlaceComponent:
         sink = _sink(doc)
         on = _reference_date(doc)
         text = _text(doc)
-        first = find_places(text, on, self.gazetteer)
-        # the page's counties, named or implied by its unambiguous municipalities, narrow `Herøy` and `Våler`
-        counties = {m.value if m.label == COUNTY else m.value[:2] for m in first if m.value}
-        matches = find_places(text, on, self.gazetteer, counties) if counties else first
+        matches = find_places_narrowed(text, on, self.gazetteer)
         for m in matches:
             extra = {"historical_code": m.historical_code, "successor_code": m.successor_code} if m.historical_code else {}
             sink.append((m.label, m.text, m.value, m.start, m.end, None, extra))
