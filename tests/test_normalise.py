@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from transforms.normalise.amounts import find_amounts, format_amount_nb, parse_number
 from transforms.normalise.dates import find_dates, format_date_nb
 from transforms.normalise.periods import find_periods
+from transforms.references import find_case_refs
 
 AMOUNTS = [
     ("kr 26 640,-", 26640), ("kr. 26 640,-", 26640), ("Kr 2 950 584", 2950584), ("45 000 kroner", 45000),
@@ -144,3 +145,10 @@ def test_period_without_year_uses_the_document_year():
     (found,) = find_periods("Rapport for 2. tertial", default_year=2025)
     assert (found.start_date, found.end_date) == (date(2025, 5, 1), date(2025, 8, 31))
     assert find_periods("Rapport for 2. tertial") == []
+
+
+def test_case_reference_forms_of_real_documents():
+    text = ("Arkivsaksnr: 2025/8750\nFormannskaps behandling av sak 2/2026 i møte den 29.01.2026\nFO 2/26     Interpellasjon\n"
+            "Vår ref: 2024/1234-5. Skoleåret 2025/26 og budsjett 2024/2025; se side 3/4.\n"
+            "Deres ref: Vår ref: Saksbehandler: Dato:\n21/19102 Trine Hansen 29.09.2021\n")
+    assert [r.value for r in find_case_refs(text)] == ["2025/8750", "2/2026", "2/26", "2024/1234-5", "21/19102"]
