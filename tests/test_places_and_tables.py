@@ -97,3 +97,34 @@ def test_a_header_date_repeated_on_every_page_counts_once_per_page():
     pages = tuple(Page(n, f"Møtebok Kommunestyret 25.03.2026 side {n}\nSak {n}/26 behandlet.\n", "text") for n in (1, 2, 3))
     dates = [(e.page, e.value) for e in extract_entities(pages, date(2026, 3, 25)) if e.label == "DATE"]
     assert dates == [(1, "2026-03-25"), (2, "2026-03-25"), (3, "2026-03-25")]  # and no date from `3/26`
+
+
+def test_polling_districts_towns_and_names_of_projects_are_not_municipalities():
+    on = date(2019, 9, 10)
+    remarks = "Anfjord — valgtingsstemmer ordinære: OK\nTorsken — valgtingsstemmer ordinære: Forhåndsstemt\nHemnes 16:00 – 20:00"
+    assert _places(remarks, on) == []
+    assert _places("i Gatebruksplan for Levanger by og for Bergen sentrum", date(2026, 3, 25)) == []
+
+
+def test_a_place_inside_a_project_or_organisation_name_is_dropped_but_x_kommune_stays():
+    from transforms.nlp.pipeline import extract_entities
+
+    text = ("I prosjektet «Innovasjonspartnerskap velferdsteknologi Agder» og Digi Møre og Romsdal deltar Agder fylkeskommune "
+            "og Kristiansand kommune.\n")
+    places = [(e.text, e.value) for e in extract_entities((Page(1, text, "text"),), date(2024, 3, 1))
+              if e.label in ("MUNICIPALITY", "COUNTY")]
+    assert places == [("Agder", "42"), ("Kristiansand", "4204")]
+
+
+def test_places_inside_an_election_lists_name_are_dropped():
+    from types import SimpleNamespace
+
+    from kommune_etl.models import Entity
+    from transforms.structures.list_names import drop_places_in_list_names
+
+    page = Page(1, "Smøla til Trøndelag 29\nSenterpartiet 152\nSmøla kommune, Møre og Romsdal\n", "text")
+    entities = (Entity("MUNICIPALITY", "Smøla", "1573", 1, 0, 5), Entity("COUNTY", "Trøndelag", "50", 1, 10, 19),
+                Entity("MUNICIPALITY", "Smøla", "1573", 1, 41, 46))
+    protocol = SimpleNamespace(counts=(SimpleNamespace(party="Smøla til Trøndelag"), SimpleNamespace(party="Senterpartiet")),
+                               seats=(), elected=())
+    assert [e.start for e in drop_places_in_list_names(entities, (page,), (protocol,))] == [41]

@@ -44,8 +44,15 @@ _COMPANY = re.compile(r"(?<![\w-])(?P<head>[A-ZÆØÅ][\w-]+(?:[ \u00a0]+[\w-]+)
 _INSTITUTION_AFTER = re.compile(
     r"[ \u00a0]*\n?[ \u00a0]*[\w-]*(?:skole|skule|vgs|videregående|sykehus|sjukehus|kirke|kyrkje|stasjon|museum|bibliotek|"
     r"barnehage|hotell|lufthavn|flyplass|kulturhus|hall|legesenter|helsesenter|sykehjem|sjukeheim|omsorgssenter|"
-    r"korps|forening|foreningen|klubb|klubben|idrettslag|kor|koret|forum|sparebank|turlag|historielag|janitsjar)\b",
+    r"korps|forening|foreningen|klubb|klubben|idrettslag|kor|koret|forum|sparebank|turlag|historielag|janitsjar|"
+    r"by|sentrum)\b",  # `Gatebruksplan for Levanger by`, `Bergen sentrum`: the town, not the municipality
     re.IGNORECASE)
+#: `prosjektet «Innovasjonspartnerskap velferdsteknologi Agder»`: a place ending a quoted name is part of that name.
+_ENDS_A_QUOTED_NAME = re.compile(r"[ \u00a0]*»")
+#: The election template names polling districts in its per-district lines: `Torsken — valgtingsstemmer ordinære: …`
+#: and in the opening-hours table `Hemnes 16:00 – 20:00`. A district is no mention of a municipality of that name.
+_DISTRICT_LINE_AFTER = re.compile(r"[ \u00a0]*(?:[—–-][ \u00a0]*(?:valgtingsstemmer|forhåndsstemmer|førehandsrøyster|valtingsrøyster)|"
+                                  r"\d{1,2}[:.]\d{2}[ \u00a0]*[—–-])", re.IGNORECASE)
 #: A four-digit number right before a name on its line: the name's own code (`5006 Steinkjer`), a postcode
 #: (`0032 Oslo`) or the number of something else the name stands for (EVA's polling district `0024 Torsken`).
 _NUMBER_BEFORE = re.compile(r"(?:^|(?<=[\s,]))(?P<number>\d{4})[ \t\u00a0]+$")
@@ -168,7 +175,8 @@ def find_places(text: str, on: date, gazetteer: Gazetteer, mentioned_counties: s
         numbered = _NUMBER_BEFORE.search(before)
         if numbered and not _is_code_of(gazetteer, name, numbered["number"]) and not _in_address(before[: numbered.start()]):
             continue  # `0024 Torsken`: a numbered polling district (or other area) named after the place
-        if _INSTITUTION_AFTER.match(after):
+        if _INSTITUTION_AFTER.match(after) or _DISTRICT_LINE_AFTER.match(after) or _ENDS_A_QUOTED_NAME.match(after) \
+                and "«" in before[before.rfind("»") + 1:] and " " in before[before.rfind("«"):]:
             continue
         has_suffix = bool(_SUFFIX.match(after))
         table_cell = bool(_TABLE_CELL_BEFORE.search(before) and _TABLE_CELL_AFTER.match(after))

@@ -127,6 +127,22 @@ class ReferenceComponent:
         return doc
 
 
+class PlacesInsideNames:
+    """Drops a municipality or county found inside a person's, a project's or an organisation's name on the page
+    (`Innovasjonspartnerskap velferdsteknologi Agder`); an organisation named `X kommune` is the place itself."""
+
+    PLACE_LABELS = ("MUNICIPALITY", "COUNTY")
+
+    def __call__(self, doc: Doc) -> Doc:
+        sink = _sink(doc)
+        names = [(e[3], e[4]) for e in sink if e[0] in ("PERSON", "PROJECT")
+                 or e[0] == "ORG" and not str(e[1]).rstrip().lower().endswith(("kommune", "fylkeskommune"))]
+        if names:
+            sink[:] = [e for e in sink if e[0] not in self.PLACE_LABELS
+                       or not any(start <= e[3] and e[4] <= end and (start, end) != (e[3], e[4]) for start, end in names)]
+        return doc
+
+
 class StatisticalNerBridge:
     """Turns a statistical model's `doc.ents` (e.g. nb_core_news_lg: PER, ORG) into our labels."""
 
@@ -173,6 +189,11 @@ def make_actors(nlp: Language, name: str, bodies: str, networks: str, projects: 
 @Language.factory("kommune_references")
 def make_references(nlp: Language, name: str) -> ReferenceComponent:
     return ReferenceComponent()
+
+
+@Language.factory("kommune_places_inside_names")
+def make_places_inside_names(nlp: Language, name: str) -> PlacesInsideNames:
+    return PlacesInsideNames()
 
 
 @Language.factory("kommune_statistical_ner", default_config={"label_map": {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG"}})
