@@ -206,6 +206,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="rebuild the search index first (needs write access)")
     p.set_defaults(handler=_cmd_search)
 
+    p = with_db(sub.add_parser("person", help="one person's profile: meetings, votes, minority votes, proposals, bodies"))
+    p.add_argument("name", help="a name or part of one, e.g. 'Astrid Vordal' (every written form is searched)")
+    p.add_argument("--municipality", metavar="CODE", help="only people of this municipality (kommunenummer, e.g. 5037)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(handler=_cmd_person)
+
     p = with_lake(with_db(sub.add_parser("export", help="write every mart to Parquet or CSV files, partitioned by year")),
                   "export from this DuckLake instead of the --db file")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
@@ -677,6 +683,45 @@ def _cmd_search(args: argparse.Namespace) -> int:
     write_rows(["score", "document", "page", "doc_type", "year", "title", "link", "snippet", "sha256"],
                [(round(h.score, 3), Path(h.source).name, h.page_number, h.doc_type, h.year, h.title, h.link,
                  h.snippet, h.sha256) for h in hits], args.format)
+    return EXIT_OK
+
+
+PROFILE_COLUMNS = ("person_id", "name", "municipality_code", "municipality", "parties", "meetings_attended", "meetings_missed",
+                   "votes_cast", "times_in_minority", "times_against_own_party", "proposals_made", "bodies", "elected",
+                   "first_seen", "last_seen", "names")
+
+
+def _cmd_person(args: argparse.Namespace) -> int:
+    from warehouse.connection import open_published
+
+    con = open_published(args.db)
+    pattern = "%" + " ".join(args.name.split()).replace("%", "") + "%"
+    rows = con.execute(
+        f"SELECT {', '.join(PROFILE_COLUMNS)} FROM mart_person_profile"
+        " WHERE (name ILIKE ? OR list_has_any(list_transform(names, n -> n ILIKE ?), [true]))"
+        " AND (? IS NULL OR municipality_code = ?) ORDER BY votes_cast DESC, meetings_attended DESC, name",
+        [pattern, pattern, args.municipality, args.municipality]).fetchall()
+    if not rows:
+        print(f"kommune-etl person: nobody named like {args.name!r}"
+              + (f" in municipality {args.municipality}" if args.municipality else "")
+              + "; names are matched in every written form (try a surname alone)", file=sys.stderr)
+        return EXIT_REJECTED
+    if args.format != "table":
+        write_rows(list(PROFILE_COLUMNS), rows, args.format)
+        return EXIT_OK
+    for row in rows:
+        profile = dict(zip(PROFILE_COLUMNS, row))
+        print(f"{profile['name']} ({', '.join(profile['parties'] or []) or 'no party'}) — "
+              f"{profile['municipality'] or profile['municipality_code'] or 'municipality unknown'}  [{profile['person_id']}]")
+        print(f"  meetings attended {profile['meetings_attended']}, missed {profile['meetings_missed']}; votes cast "
+              f"{profile['votes_cast']}, in the minority {profile['times_in_minority']}, against the own party's majority "
+              f"{profile['times_against_own_party']}; proposals {profile['proposals_made']}")
+        memberships = con.execute("SELECT body, party, role, first_seen, last_seen, source FROM memberships WHERE person_id = ?"
+                                  " ORDER BY first_seen, body", [profile["person_id"]]).fetchall()
+        for body, party, role, first, last, source in memberships:
+            print(f"  {body}: {role}{f' ({party})' if party else ''}, {first} – {last} ({source})")
+        if len(profile["names"] or []) > 1:
+            print(f"  written as: {'; '.join(profile['names'])}")
     return EXIT_OK
 
 

@@ -29,8 +29,10 @@ from transforms.metadata import extract_metadata
 from transforms.nlp.pipeline import extract_entities
 from transforms.pii import mask, personal_data
 from transforms.structures import extract_structures
+from transforms.structures.list_names import drop_places_in_list_names
 from warehouse.archive import RawArchive
 from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
+from warehouse.identity import rebuild_identity
 from warehouse.load import Change, load_document, record_source_version, source_state
 from warehouse.quality import record_quality_run
 from warehouse.search import rebuild_search_index
@@ -104,6 +106,7 @@ def _analyse(base: dict, extracted: ExtractedDocument, max_text_chars: int, mask
         entities = extract_entities(extracted.pages, meta.reference_date())
         stage = "structures"
         structures = extract_structures(extracted.pages, classification.doc_type, meta.reference_date(), entities)
+        entities = drop_places_in_list_names(entities, extracted.pages, structures.elections)
     except MemoryError:
         raise  # over the memory budget: the bounded child reports `too_large`
     except Exception as exc:  # one document's bug must not end the run: it becomes a reason code
@@ -224,6 +227,8 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
         yield run
     finally:
         rebuild_search_index(con)  # a no-op unless this run changed which pages are readable
+        if summary.new or summary.updated or not con.execute("SELECT count(*) FROM persons").fetchone()[0]:
+            rebuild_identity(con)  # who is who across documents, with the run's new names
         summary.seconds = time.perf_counter() - started
         summary.run_id = run_id
         con.execute(
