@@ -22,11 +22,12 @@ def test_listing_skips_links_pipes_and_bookkeeping(tmp_path):
     (tmp_path / "etc").symlink_to("/etc")
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / "MANIFEST.tsv").write_text("file\tdescription\n")
+    (tmp_path / "README.md").write_text("# Protocols of 2026\n")
     (tmp_path / ".swap.txt").write_text("x")
     listing = list_inbox([tmp_path])
     assert [p.name for p in listing.files] == ["a.txt"]
     reasons = {os.path.basename(path): reason for path, reason in listing.skipped}
-    assert set(reasons) == {"passwd.txt", "etc", "pipe.txt", "MANIFEST.tsv"}
+    assert set(reasons) == {"passwd.txt", "etc", "pipe.txt", "MANIFEST.tsv", "README.md"}
     assert "symbolic link" in reasons["passwd.txt"] and "pipe" in reasons["pipe.txt"]
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from kommune_etl.models import RawDocument
 
-#: A folder's own bookkeeping next to the documents: listings, checksums and metadata sheets, not records.
-_BOOKKEEPING = re.compile(r"(?i)^(?:manifest|index|sha256sums?|md5sums?|checksums?|metadata|filelist|files)"
-                          r"(?:[._-][\w.-]*)?\.(?:tsv|csv|txt|json|xlsx?|ods|md5|sha256)$|\.(?:tsv|csv|xlsx?|ods|json)$")
+#: A folder's own bookkeeping next to the documents: listings, checksums, metadata sheets and READMEs, not records.
+_BOOKKEEPING = re.compile(r"(?i)^(?:manifest|index|sha256sums?|md5sums?|checksums?|metadata|filelist|files|readme|les ?meg)"
+                          r"(?:[._-][\w.-]*)?\.(?:tsv|csv|txt|md|json|xlsx?|ods|md5|sha256)$|\.(?:tsv|csv|xlsx?|ods|json)$")
 
 
 @dataclass
