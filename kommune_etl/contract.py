@@ -82,6 +82,7 @@ def election_json(protocol, area) -> dict[str, Any]:
         "seats": [asdict(s) for s in protocol.seats],
         "council_size": protocol.council_size,
         "elected": [asdict(e) for e in protocol.elected],
+        "candidates": [asdict(e) for e in protocol.candidates],
         "remarks": [asdict(r) for r in protocol.remarks],
         "confidence": dict(protocol.confidence),
         "source": protocol.source,

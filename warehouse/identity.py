@@ -1,6 +1,6 @@
 """Rebuild persons, their names, mentions, links and memberships from every place a name stands in the warehouse.
 
-The structure tables keep names as written per document; this gathers them (attendance, named voters, proposers,
+The structure tables keep names as written per document; this gathers them (attendance and the absent members substitutes met for, named voters as listed, proposers,
 chairs, secretaries, elected representatives and alternates, election boards, letters' case handlers, PERSON
 entities), resolves them with transforms.identity, and replaces the identity tables in one transaction. A rebuild
 reads every current document's names: O(names in the warehouse), cheap next to reading a document.
@@ -12,6 +12,7 @@ from datetime import date
 
 import duckdb
 
+from transforms.actors import party_code
 from transforms.identity import Appearance, resolve, split_party
 from warehouse.bulk import insert_rows
 
@@ -22,17 +23,32 @@ _SOURCES = {
         SELECT a.role, a.sha256, a.person, a.party, m.body, m.meeting_date, a.page_number,
                coalesce(m.municipality, 'doc:' || a.sha256)
         FROM meeting_attendance a JOIN meetings m USING (sha256) JOIN document_years USING (sha256)""",
+    "absent_member": """
+        SELECT 'absent_member', a.sha256, a.substitute_for, a.party, m.body, m.meeting_date, a.page_number,
+               coalesce(m.municipality, 'doc:' || a.sha256)
+        FROM meeting_attendance a JOIN meetings m USING (sha256) JOIN document_years USING (sha256)
+        WHERE a.substitute_for IS NOT NULL""",
     "voter": """
         SELECT 'voter', v.sha256, v.person, v.party, m.body, m.meeting_date, t.page_number, coalesce(m.municipality, 'doc:' || v.sha256)
         FROM vote_positions v JOIN meetings m USING (sha256) JOIN document_years USING (sha256)
-        JOIN votes t ON t.sha256 = v.sha256 AND t.case_number = v.case_number AND t.position = v.vote_position""",
+        JOIN votes t ON t.sha256 = v.sha256 AND t.case_number = v.case_number AND t.position = v.vote_position
+        UNION ALL  -- the form the vote list prints (`Janne K. J. Larsen`), where the reader matched it to an attendee
+        SELECT 'voter', v.sha256, v.written_as, v.party, m.body, m.meeting_date, t.page_number, coalesce(m.municipality, 'doc:' || v.sha256)
+        FROM vote_positions v JOIN meetings m USING (sha256) JOIN document_years USING (sha256)
+        JOIN votes t ON t.sha256 = v.sha256 AND t.case_number = v.case_number AND t.position = v.vote_position
+        WHERE v.written_as IS NOT NULL AND v.written_as <> v.person""",
     "proposer": """
         SELECT 'proposer', t.sha256, t.proposed_by, t.proposer_party, m.body, m.meeting_date, t.page_number,
                coalesce(m.municipality, 'doc:' || t.sha256)
         FROM votes t JOIN meetings m USING (sha256) JOIN document_years USING (sha256) WHERE t.proposed_by IS NOT NULL
         UNION ALL
         SELECT 'proposer', p.sha256, p.proposed_by, NULL, m.body, m.meeting_date, NULL, coalesce(m.municipality, 'doc:' || p.sha256)
-        FROM proposals p JOIN meetings m USING (sha256) JOIN document_years USING (sha256) WHERE p.proposed_by IS NOT NULL""",
+        FROM proposals p JOIN meetings m USING (sha256) JOIN document_years USING (sha256) WHERE p.proposed_by IS NOT NULL
+        UNION ALL
+        SELECT 'proposer', t.sha256, t.a.proposed_by, NULL, m.body, m.meeting_date, t.page_number,
+               coalesce(m.municipality, 'doc:' || t.sha256)
+        FROM (SELECT sha256, page_number, unnest(alternatives) AS a FROM votes) t JOIN meetings m USING (sha256)
+        JOIN document_years USING (sha256) WHERE t.a.proposed_by IS NOT NULL""",
     "chair": """
         SELECT 'chair', m.sha256, m.chair, NULL, m.body, m.meeting_date, NULL, coalesce(m.municipality, 'doc:' || m.sha256)
         FROM meetings m JOIN document_years USING (sha256) WHERE m.chair IS NOT NULL
@@ -45,6 +61,11 @@ _SOURCES = {
                CASE WHEN e.election ILIKE 'fylkes%' THEN 'county:' || coalesce(e.county_code_elected, e.county_code, 'doc:' || x.sha256)
                     ELSE coalesce(e.municipality_code_elected, e.municipality_code, 'doc:' || x.sha256) END
         FROM election_elected x JOIN elections e USING (sha256, part) JOIN document_years USING (sha256)""",
+    "candidate": """
+        SELECT 'candidate', x.sha256, x.name, x.party_code, 'Kommunestyret', CAST(e.printed_at AS DATE), NULL,
+               coalesce(e.municipality_code_elected, e.municipality_code, 'doc:' || x.sha256)
+        FROM election_candidates x JOIN elections e USING (sha256, part) JOIN document_years USING (sha256)
+        WHERE e.election NOT ILIKE 'fylkes%'""",
     "election_board": """
         SELECT 'election_board', b.sha256, b.name, NULL, 'Valgstyret', CAST(e.printed_at AS DATE), NULL,
                coalesce(e.municipality_code_elected, e.municipality_code, 'doc:' || b.sha256)
@@ -67,7 +88,9 @@ def gather(con: duckdb.DuckDBPyConnection) -> list[Appearance]:
             name, party_written = split_party(written or "")
             if name.casefold() in _NOT_A_PERSON or len(name.split()) < 2:
                 continue  # a lone word is no name to resolve (`Leder`, a surname alone)
-            out.append(Appearance(scope, name, sha256, role, party or party_written, body,
+            written_party = party or party_written
+            official = (party_code(written_party) or written_party) if written_party else None
+            out.append(Appearance(scope, name, sha256, role, official, body,
                                   seen_on.isoformat() if isinstance(seen_on, date) else None, page))
     return out
 

@@ -127,5 +127,8 @@ def _election(con: duckdb.DuckDBPyConnection, sha256: str, part: int, p, area) -
     insert_rows(con, "election_elected", ("sha256", "part", "party", "party_code", "rank", "name", "birth_year", "role",
                                           "personal_votes"),
                 [(sha256, part, e.party, e.party_code, e.rank, e.name, e.birth_year, e.role, e.personal_votes) for e in p.elected])
+    insert_rows(con, "election_candidates", ("sha256", "part", "party", "party_code", "rank", "name", "birth_year",
+                                             "personal_votes"),
+                [(sha256, part, e.party, e.party_code, e.rank, e.name, e.birth_year, e.personal_votes) for e in p.candidates])
     insert_rows(con, "election_board", ("sha256", "part", "name", "role"), [(sha256, part, n, r) for n, r in p.board])
     insert_rows(con, "election_remarks", ("sha256", "part", "table_code", "text"), [(sha256, part, r.table, r.text) for r in p.remarks])

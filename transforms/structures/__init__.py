@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from kommune_etl.models import DocType, Entity, Page
+from transforms.structures.case_documents import extract_case_document
 from transforms.structures.grants import extract_grants
 from transforms.structures.letters import extract_letter
 from transforms.structures.meetings import extract_meeting
@@ -32,6 +33,7 @@ def extract_structures(pages: tuple[Page, ...], doc_type: DocType, reference_dat
         meeting=extract_meeting(pages, reference_date, entities) if doc_type in MEETING_TYPES else None,
         letter=extract_letter(text, reference_date) if doc_type in (DocType.GRANT_LETTER, DocType.LETTER) else None,
         report=extract_report(text, reference_date) if doc_type is DocType.ANNUAL_REPORT else None,
+        case_document=extract_case_document(text) if doc_type is DocType.CASE_DOCUMENT else None,
         grants=grants,
         table_totals=totals,
     )

@@ -117,3 +117,4 @@ class ElectionProtocol:
     source: str = "text"           # text | ocr | mixed: how the pages' text was obtained
     pages: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)  # what was seen but not read (e.g. an unreadable value)
+    candidates: tuple[Elected, ...] = ()  # E2.2's candidates not elected (role `candidate`), in list order

@@ -1166,7 +1166,8 @@ def _person_case(name: str) -> str:
 
 
 def _elected(doc: _Doc, issues: list[str]) -> list[Elected]:
-    """E2.2: starred rows are elected (`**` representative, `*` alternate); personal votes from E2.1."""
+    """E2.2: every candidate of every list, starred rows elected (`**` representative, `*` alternate), the rest
+    `candidate`; personal votes from E2.1."""
     section = doc.section("E2.2")
     if section is None:
         return []
@@ -1183,14 +1184,14 @@ def _elected(doc: _Doc, issues: list[str]) -> list[Elected]:
         candidate = _join_wrapped([pending, text]) if pending else text
         if m := _ELECTED_ROW.match(candidate):
             pending = ""
-            if not m["mark"] or party is None:
+            if party is None:
                 continue
             rank, name = int(m["nr"]), _join_wrapped([m["name"]])
             personal = votes.get((party, rank))
             if personal is not None and _name_key(personal[0]) != _name_key(name):
                 personal = None
-            elected.append(Elected(party_code(party), party, rank, name, int(m["year"]),
-                                   "representative" if m["mark"] == "**" else "alternate",
+            role = {"**": "representative", "*": "alternate"}.get(m["mark"] or "", "candidate")
+            elected.append(Elected(party_code(party), party, rank, name, int(m["year"]), role,
                                    personal[1] if personal else None))
         elif re.match(r"^\d{1,3} \D", text) or pending:
             pending = candidate if len(candidate) < 120 else ""
@@ -1601,7 +1602,8 @@ def _extract_part(pages: tuple[Page, ...]) -> ElectionProtocol | None:
         document_date=doc.stamps[0] if doc.stamps else None, area_name=area,
         board=tuple(r.guarded("board", lambda: _board(doc, kind), [])) if kind != "report" else (),
         key_figures=r.key, counts=tuple(r.counts), rejections=tuple(r.rejections), seats=tuple(r.seats),
-        elected=tuple(r.elected), remarks=tuple(r.guarded("remarks", lambda: _remarks(doc), [])),
+        elected=tuple(e for e in r.elected if e.role != "candidate"),
+        candidates=tuple(e for e in r.elected if e.role == "candidate"), remarks=tuple(r.guarded("remarks", lambda: _remarks(doc), [])),
         council_size=r.council_size, confidence={}, issues=(), county=county, district=district,
         totals=tuple(r.totals), cells=tuple(r.cells),
         source="text" if sources == {"text"} else "ocr" if "text" not in sources else "mixed",

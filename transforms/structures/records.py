@@ -157,6 +157,18 @@ class Letter:
 
 
 @dataclass(frozen=True)
+class CaseDocument:
+    """A saksframlegg: the archive case its handlings share, and the administration's proposal."""
+
+    archive_ref: str | None
+    title: str | None
+    case_handler: str | None
+    bodies: tuple[str, ...]          # Saksgang: the bodies the case goes to, in order
+    meeting_dates: tuple[str, ...]   # Saksgang's dates as printed (dd.mm.yyyy), where filled in
+    proposal: str | None
+
+
+@dataclass(frozen=True)
 class ReportSection:
     title: str
     leader: str | None
@@ -183,3 +195,4 @@ class Structures:
     # elected body); kept untyped here: no import cycle
     elections: tuple = ()
     election_areas: tuple = ()
+    case_document: CaseDocument | None = None

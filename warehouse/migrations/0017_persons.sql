@@ -27,7 +27,7 @@ CREATE TABLE person_mentions (
     page_number      INTEGER,
     start_char       INTEGER,  -- the first place the name stands on that page, where it is found there
     end_char         INTEGER,
-    role             VARCHAR NOT NULL,  -- member | substitute | administration | observer | voter | proposer | chair | secretary | representative | alternate | election_board | case_handler | named
+    role             VARCHAR NOT NULL,  -- member | absent_member | substitute | candidate | administration | observer | voter | proposer | chair | secretary | representative | alternate | election_board | case_handler | named
     name_as_written  VARCHAR NOT NULL,
     party            VARCHAR,
     body             VARCHAR,
@@ -74,11 +74,12 @@ COMMENT ON VIEW person_votes IS 'Grain: one row per named voter per decided vote
 -- How each party's named voters split in each roll-call vote.
 CREATE VIEW party_vote_sides AS
 SELECT sha256, case_number, vote_position, body, municipality_code, meeting_date, party,
-       count(*) AS voters, count(DISTINCT position) AS sides, mode(position) AS majority_side
-FROM person_votes
-WHERE party IS NOT NULL
+       sum(n) AS voters, count(*) AS sides,
+       CASE WHEN max(n) * 2 > sum(n) THEN arg_max(position, n) END AS majority_side  -- none when the party split evenly
+FROM (SELECT sha256, case_number, vote_position, body, municipality_code, meeting_date, party, position, count(*) AS n
+      FROM person_votes WHERE party IS NOT NULL GROUP BY ALL)
 GROUP BY ALL;
-COMMENT ON VIEW party_vote_sides IS 'Grain: one row per party per roll-call vote. Keys: (sha256, case_number, vote_position, party). sides = 1: the party voted as one.';
+COMMENT ON VIEW party_vote_sides IS 'Grain: one row per party per roll-call vote. Keys: (sha256, case_number, vote_position, party). sides = 1: the party voted as one; majority_side only where more than half took it.';
 
 CREATE VIEW mart_person_profile AS
 WITH attendance AS (
@@ -96,14 +97,29 @@ WITH attendance AS (
     SELECT p.person_id, count(DISTINCT (p.body, p.meeting_date, p.case_number, p.vote_position)) AS votes_cast,
            count(DISTINCT CASE WHEN NOT p.on_winning_side THEN (p.body, p.meeting_date, p.case_number, p.vote_position) END)
                AS times_in_minority,
-           count(DISTINCT CASE WHEN s.voters >= 2 AND s.sides > 1 AND p.position <> s.majority_side
+           count(DISTINCT CASE WHEN s.voters >= 2 AND s.sides > 1 AND s.majority_side IS NOT NULL AND p.position <> s.majority_side
                                THEN (p.body, p.meeting_date, p.case_number, p.vote_position) END) AS times_against_own_party
     FROM person_votes p
     LEFT JOIN party_vote_sides s USING (sha256, case_number, vote_position, party)
     GROUP BY p.person_id
+), proposal_rows AS (  -- every proposal put to a vote: a vote's own, each side of an alternative vote, and extra
+    -- proposals a document lists without their votes
+    SELECT sha256, case_number, position, '' AS side, proposed_by AS who FROM votes WHERE proposed_by IS NOT NULL
+    UNION ALL
+    SELECT sha256, case_number, position, a.label, a.proposed_by
+    FROM (SELECT sha256, case_number, position, unnest(alternatives) AS a FROM votes) WHERE a.proposed_by IS NOT NULL
+    UNION ALL
+    SELECT p.sha256, p.case_number, 1000 + p.position, '', p.proposed_by FROM proposals p
+    WHERE p.proposed_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM votes t WHERE t.sha256 = p.sha256 AND t.case_number = p.case_number
+                                                    AND t.proposed_by IS NOT NULL)
 ), proposed AS (
-    SELECT person_id, count(DISTINCT (sha256, body, seen_on)) AS proposals_made
-    FROM person_mentions WHERE role = 'proposer' GROUP BY person_id
+    SELECT n.person_id, count(DISTINCT (m.body, m.meeting_date, r.case_number, r.position, r.side)) AS proposals_made
+    FROM proposal_rows r
+    JOIN meetings m USING (sha256)
+    JOIN document_years USING (sha256)
+    JOIN person_names n ON n.scope = coalesce(m.municipality, 'doc:' || r.sha256)
+        AND n.name = trim(regexp_replace(r.who, '\s*\([^)]*\)\s*$', ''))
+    GROUP BY n.person_id
 ), bodies AS (
     SELECT person_id, list(DISTINCT body ORDER BY body) AS bodies,
            list(DISTINCT party ORDER BY party) FILTER (WHERE party IS NOT NULL) AS parties_over_time,
