@@ -1,9 +1,10 @@
 """Rebuild persons, their names, mentions, links and memberships from every place a name stands in the warehouse.
 
-The structure tables keep names as written per document; this gathers them (attendance and the absent members substitutes met for, named voters as listed, proposers,
-chairs, secretaries, elected representatives and alternates, election boards, letters' case handlers, PERSON
-entities), resolves them with transforms.identity, and replaces the identity tables in one transaction. A rebuild
-reads every current document's names: O(names in the warehouse), cheap next to reading a document.
+The structure tables keep names as written per document; this gathers them (attendance and the absent members
+substitutes met for, named voters in the vote lists' own forms, proposers, chairs, secretaries, elected
+representatives, alternates and candidates, election boards, letters' case handlers, PERSON entities), resolves
+them with transforms.identity, and replaces the identity tables in one transaction. A rebuild reads every current
+document's names: O(names in the warehouse), cheap next to reading a document.
 """
 
 from __future__ import annotations
