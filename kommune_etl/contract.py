@@ -60,6 +60,7 @@ def structures_json(structures: Structures | None) -> dict[str, Any]:
         "table_totals": [asdict(t) for t in structures.table_totals],
         "letter": _letter_json(structures.letter) if structures.letter else None,
         "report": asdict(structures.report) if structures.report else None,
+        "case_document": asdict(structures.case_document) if structures.case_document else None,
         "election": election_json(structures.elections[0], structures.election_areas[0]) if structures.elections else None,
         "elections": [election_json(p, a) for p, a in zip(structures.elections, structures.election_areas)],
     }

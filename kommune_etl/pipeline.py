@@ -32,6 +32,7 @@ from transforms.structures import extract_structures
 from transforms.structures.list_names import drop_places_in_list_names
 from warehouse.archive import RawArchive
 from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
+from warehouse.cases import rebuild_cases
 from warehouse.identity import rebuild_identity
 from warehouse.load import Change, load_document, record_source_version, source_state
 from warehouse.quality import record_quality_run
@@ -229,6 +230,7 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
         rebuild_search_index(con)  # a no-op unless this run changed which pages are readable
         if summary.new or summary.updated or not con.execute("SELECT count(*) FROM persons").fetchone()[0]:
             rebuild_identity(con)  # who is who across documents, with the run's new names
+            rebuild_cases(con)  # which handlings in which bodies are one case
         summary.seconds = time.perf_counter() - started
         summary.run_id = run_id
         con.execute(

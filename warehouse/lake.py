@@ -10,6 +10,7 @@ and query the same views and marts as in the single-file warehouse (docs/decisio
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,12 @@ LOADER_LOCAL_COLUMNS = {"entities": ["entity_id"], "quarantine": ["quarantine_id
 # Reference facts every loader ships identically; copied once when the lake is created.
 REFERENCE_TABLES = ["county_lineage", "ref_counties", "ref_municipalities", "ref_parties"]
 # Loader-local bookkeeping that stays in the loader's file (runs, their quality summaries, the search copy).
-NOT_PUBLISHED = {"runs", "quality_runs", "quality_results", "search_pages", "schema_migrations", "reference_versions"}
+#: Tables derived across documents (who is who, which handlings are one case) are rebuilt whole by each warehouse,
+#: so they cannot be published document by document; they and the views over them stay in the warehouse
+#: (docs/decisions/0017).
+DERIVED_TABLES = {"persons", "person_names", "person_mentions", "person_links", "memberships", "cases", "case_handlings"}
+NOT_PUBLISHED = {"runs", "quality_runs", "quality_results", "search_pages", "schema_migrations", "reference_versions",
+                 *DERIVED_TABLES}
 
 
 @dataclass(frozen=True)
@@ -156,8 +162,12 @@ def _create_views(con: duckdb.DuckDBPyConnection, staging: str) -> None:
     try:
         for name, parameters, definition in macros:
             con.execute(f"CREATE OR REPLACE MACRO {name}({', '.join(parameters)}) AS {definition}")
+        skipped = set(DERIVED_TABLES)
         for name in _dependency_order(views):
             body = views[name].split(" AS ", 1)[1]
+            if any(re.search(rf"\b{table}\b", body) for table in skipped):
+                skipped.add(name)  # built on what the lake does not hold
+                continue
             con.execute(f"CREATE OR REPLACE VIEW {name} AS {body}")
     finally:
         con.execute(f"USE {staging}")

@@ -66,7 +66,7 @@ def record_source_version(con: duckdb.DuckDBPyConnection, source: str, sha256: s
 DOCUMENT_TABLES = ("pages", "quality_issues", "entities", "meetings", "meeting_attendance", "agenda_items", "proposals",
                    "votes", "vote_positions", "letters", "grant_allocations", "table_totals", "reports", "report_sections",
                    "elections", "election_counts", "election_rejections", "election_seats", "election_elected",
-                   "election_board", "election_remarks", "documents")
+                   "election_board", "election_remarks", "election_candidates", "case_documents", "documents")
 
 
 def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state: SourceState,

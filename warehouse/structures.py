@@ -22,6 +22,11 @@ def insert_structures(con: duckdb.DuckDBPyConnection, sha256: str, s: Structures
         _election(con, sha256, part, protocol, area)
     if s.meeting:
         _meeting(con, sha256, s.meeting)
+    if s.case_document:
+        c = s.case_document
+        insert_rows(con, "case_documents", ("sha256", "archive_ref", "title", "case_handler", "bodies", "meeting_dates",
+                                            "proposal"),
+                    [(sha256, c.archive_ref, c.title, c.case_handler, list(c.bodies), list(c.meeting_dates), c.proposal)])
     if s.letter:
         letter = s.letter
         con.execute("INSERT INTO letters (sha256, sender, recipients, our_reference, your_reference, letter_date, "
