@@ -29,7 +29,7 @@ from transforms.metadata import extract_metadata
 from transforms.nlp.pipeline import extract_entities
 from transforms.pii import mask, personal_data
 from transforms.structures import extract_structures
-from transforms.structures.list_names import drop_places_in_list_names
+from transforms.structures.list_names import election_entities
 from warehouse.archive import RawArchive
 from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
 from warehouse.cases import rebuild_cases
@@ -107,7 +107,7 @@ def _analyse(base: dict, extracted: ExtractedDocument, max_text_chars: int, mask
         entities = extract_entities(extracted.pages, meta.reference_date())
         stage = "structures"
         structures = extract_structures(extracted.pages, classification.doc_type, meta.reference_date(), entities)
-        entities = drop_places_in_list_names(entities, extracted.pages, structures.elections)
+        entities = election_entities(entities, extracted.pages, structures.elections)
     except MemoryError:
         raise  # over the memory budget: the bounded child reports `too_large`
     except Exception as exc:  # one document's bug must not end the run: it becomes a reason code

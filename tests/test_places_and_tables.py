@@ -116,15 +116,17 @@ def test_a_place_inside_a_project_or_organisation_name_is_dropped_but_x_kommune_
     assert places == [("Agder", "42"), ("Kristiansand", "4204")]
 
 
-def test_places_inside_an_election_lists_name_are_dropped():
+def test_places_inside_an_election_lists_name_and_amounts_in_an_election_protocol_are_dropped():
     from types import SimpleNamespace
 
     from kommune_etl.models import Entity
-    from transforms.structures.list_names import drop_places_in_list_names
+    from transforms.structures.list_names import election_entities
 
     page = Page(1, "Smøla til Trøndelag 29\nSenterpartiet 152\nSmøla kommune, Møre og Romsdal\n", "text")
     entities = (Entity("MUNICIPALITY", "Smøla", "1573", 1, 0, 5), Entity("COUNTY", "Trøndelag", "50", 1, 10, 19),
                 Entity("MUNICIPALITY", "Smøla", "1573", 1, 41, 46))
     protocol = SimpleNamespace(counts=(SimpleNamespace(party="Smøla til Trøndelag"), SimpleNamespace(party="Senterpartiet")),
                                seats=(), elected=())
-    assert [e.start for e in drop_places_in_list_names(entities, (page,), (protocol,))] == [41]
+    assert [e.start for e in election_entities(entities, (page,), (protocol,))] == [41]
+    vote_row = (Entity("AMOUNT", "kr 0,00", 0, 1, 0, 7),)  # `Gunnar Gamst kr 0,00 64,00`: personal votes, not money
+    assert election_entities(vote_row, (page,), (protocol,)) == ()

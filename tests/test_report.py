@@ -44,13 +44,15 @@ def test_report_renders_in_headless_chromium(sample_warehouse, tmp_path):
         "Projects by mentions": 10,
         "Documents checked, with errors and with warnings, per run": 2,  # 5 checked, 4 with warnings, 0 errors
         "Votes per body and outcome": 2,                         # Oppvekstutvalget: adopted and rejected
+        "Member-meetings per body: present and absent": 1,       # Oppvekstutvalget 18.03.2025: 11 present
     }
     assert all(c["width"] > 300 for c in charts)
-    assert summary["sections"] == 8 and summary["external"] == 0   # nothing to fetch: self-contained
+    assert summary["sections"] == 9 and summary["external"] == 0   # nothing to fetch: self-contained
     text = summary["text"]
     assert "Kristiansand (4204)" in text and "Felles innføringsløp" in text
     assert "2 856 532" in text and "4 734 462" in text and "31, 32, 33" in text   # Viken 2023 and 2024
     assert "nothing in quarantine" in text
+    assert "Representatives, attendance and party cohesion" in text and "Arve Stokkelien" in text
     assert "Votes and roll calls" in text and "no roll-call votes" in text   # the sample protocol names no voters
     assert seen.screenshot[:8] == b"\x89PNG\r\n\x1a\n" and len(seen.screenshot) > 50_000
     if os.environ.get("KOMMUNE_ETL_UPDATE_SCREENSHOT"):

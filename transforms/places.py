@@ -27,6 +27,7 @@ COMMON_WORD_NAMES = frozenset({
     "Meløy", "Evje", "Fyresdal", "Sirdal", "Audnedal", "Tydal", "Hasvik", "Lesja", "Skaun", "Stor-Elvdal",
     "Karlsøy", "Lyngen", "Bamble", "Kvam", "Masfjorden", "Fedje", "Austevoll", "Aukra",
     "Berg", "Eide", "Borge",  # surnames and farm names as often as municipalities
+    "Stad",  # nynorsk for place: `Stad for førebels oppteljing`
 })
 _ALLOWED_BEFORE = {"Digi", "Helse", "Statsforvalteren", "Fylkesmannen"}
 _JOINERS = {"og", "i", "på", "for", "til", "fra", "med", "av", "ved", "mellom", "samt"}

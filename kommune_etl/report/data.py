@@ -30,6 +30,12 @@ class ReportData:
     party_positions: list[tuple] = field(default_factory=list)  # party, for, against, on the winning side, roll calls
     turnout: list[tuple] = field(default_factory=list)       # area (code), election year, turnout %, eligible, reconciled
     deviations: list[tuple] = field(default_factory=list)    # largest preliminary/final differences
+    attendance_bodies: list[str] = field(default_factory=list)  # body (municipality)
+    attendance: dict[str, list[int]] = field(default_factory=dict)  # present | absent -> member-meetings per body
+    cohesion_labels: list[str] = field(default_factory=list)  # party, body, year
+    cohesion: list[float] = field(default_factory=list)       # share of roll calls the party voted as one, %
+    representatives: list[tuple] = field(default_factory=list)  # the people with the most votes and meetings
+    cases: list[tuple] = field(default_factory=list)          # cases handled by more than one body, latest first
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
@@ -80,7 +86,31 @@ def read_report_data(con: duckdb.DuckDBPyConnection, db_path: str, generated_at:
                       grant_years, grant_rows, top_municipalities, top_projects, quality_runs, quarantined)
     _read_politics(con, data)
     _read_elections(con, data)
+    _read_people(con, data)
     return data
+
+
+def _read_people(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
+    """Attendance per body, party cohesion in roll calls, the representatives' profiles and cases across bodies."""
+    per_body = _rows(con, """SELECT m.body || coalesce(' (' || m.municipality || ')', ''),
+                                    count(DISTINCT (a.person, m.body, m.meeting_date)) FILTER (a.present),
+                                    count(DISTINCT (a.person, m.body, m.meeting_date)) FILTER (NOT a.present)
+                             FROM meeting_attendance a JOIN meetings m USING (sha256) JOIN document_years USING (sha256)
+                             WHERE a.role IN ('member', 'substitute') GROUP BY 1 ORDER BY 1""")
+    data.attendance_bodies = [r[0] for r in per_body]
+    data.attendance = {"present": [r[1] for r in per_body], "absent": [r[2] for r in per_body]}
+    cohesion = _rows(con, """SELECT party || ', ' || body || ' ' || year, 100.0 * cohesion FROM mart_party_cohesion
+                             WHERE roll_call_votes >= 3 ORDER BY cohesion, party LIMIT 30""")
+    data.cohesion_labels, data.cohesion = [r[0] for r in cohesion], [float(r[1]) for r in cohesion]
+    data.representatives = _rows(con, """SELECT name, array_to_string(parties, ', '), coalesce(municipality, municipality_code),
+                                                meetings_attended, meetings_missed, votes_cast, times_in_minority,
+                                                times_against_own_party, proposals_made, array_to_string(bodies, ', '),
+                                                CASE WHEN elected THEN 'yes' ELSE '' END
+                                         FROM mart_person_profile WHERE meetings_attended + votes_cast + proposals_made > 0
+                                         ORDER BY votes_cast DESC, meetings_attended DESC, name LIMIT 60""")
+    data.cases = _rows(con, """SELECT coalesce(archive_ref, ''), coalesce(title, ''), municipality_code, handlings,
+                                      strftime(first_handled, '%Y-%m-%d'), strftime(last_handled, '%Y-%m-%d'), last_body, status
+                               FROM cases WHERE handlings > 1 ORDER BY last_handled DESC NULLS LAST LIMIT 30""")
 
 
 def _read_elections(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:

@@ -111,6 +111,19 @@ def render_report(d: ReportData) -> str:
            'agree with the stated counts and the attendance list (mart_votes).</p>'
          + _table(["date", "body", "case", "voted on", "proposed by", "outcome", "count", "named voters", "reconciled"],
                   d.votes, {7}, empty="no votes")),
+        ("people", "Representatives, attendance and party cohesion",
+         (column_chart("Member-meetings per body: present and absent", d.attendance_bodies, d.attendance, stacked=True)
+          if d.attendance_bodies else '<p class="muted">no attendance lists read yet</p>')
+         + (bar_list("Party cohesion: roll calls where the party voted as one, %", d.cohesion_labels, d.cohesion)
+            if d.cohesion_labels else '<p class="muted">too few roll-call votes for cohesion</p>')
+         + '<p class="muted">People are resolved across documents within a municipality (persons, person_links); '
+           'cohesion counts roll calls with two or more of the party named (mart_party_cohesion).</p>'
+         + _table(["name", "parties", "municipality", "meetings", "missed", "votes", "in the minority",
+                   "against own party", "proposals", "bodies", "elected"], d.representatives, {3, 4, 5, 6, 7, 8},
+                  empty="no representatives yet")
+         + '<h3>Cases handled by more than one body</h3>'
+         + _table(["archive case", "title", "municipality", "handlings", "first", "last", "last body", "status"], d.cases,
+                  {3}, empty="no case seen in more than one body")),
         ("elections", "Elections: turnout and the counting control",
          (bar_list("Turnout by municipality, %", [f"{r[0]} {r[1]}" for r in d.turnout], [r[2] for r in d.turnout])
           if d.turnout else '<p class="muted">no election protocols yet</p>')

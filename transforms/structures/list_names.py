@@ -1,6 +1,8 @@
 """Election lists named after places (`Smøla til Trøndelag`, `Bygdelista for Midtre Gauldal`, `Nei til bompenger i
 Tromsø`) are lists, not mentions of the municipality or county: the election reader knows the lists of a protocol,
-so a place found inside one of their names, wherever it stands in the document, is dropped."""
+so a place found inside one of their names, wherever it stands in the document, is dropped. And nothing in an
+election protocol is money: its numbers count votes, ballots and voters (`Gunnar Gamst kr 0,00 64,00` is a row of
+personal votes), so it keeps no AMOUNT."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ def list_names(elections) -> set[str]:
             if row.party and len(row.party.split()) > 1}
 
 
-def drop_places_in_list_names(entities: tuple[Entity, ...], pages: tuple[Page, ...], elections) -> tuple[Entity, ...]:
+def election_entities(entities: tuple[Entity, ...], pages: tuple[Page, ...], elections) -> tuple[Entity, ...]:
+    if elections:
+        entities = tuple(e for e in entities if e.label != "AMOUNT")
     names = list_names(elections)
     if not names:
         return entities
