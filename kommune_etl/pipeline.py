@@ -34,6 +34,7 @@ from warehouse.archive import RawArchive
 from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
 from warehouse.cases import rebuild_cases
 from warehouse.identity import rebuild_identity
+from warehouse.organisations import rebuild_organisations
 from warehouse.load import Change, load_document, record_source_version, source_state
 from warehouse.quality import record_quality_run
 from warehouse.search import rebuild_search_index
@@ -231,6 +232,7 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
         if summary.new or summary.updated or not con.execute("SELECT count(*) FROM persons").fetchone()[0]:
             rebuild_identity(con)  # who is who across documents, with the run's new names
             rebuild_cases(con)  # which handlings in which bodies are one case
+            rebuild_organisations(con)  # the organisation register and what names which
         summary.seconds = time.perf_counter() - started
         summary.run_id = run_id
         con.execute(

@@ -18,12 +18,14 @@ from warehouse.extensions import extension_file, load_extension
 from warehouse.marts import export_marts, mart_names
 from warehouse.search import search
 
-MARTS = ["mart_actors_over_time", "mart_amounts", "mart_amounts_by_place_year", "mart_attendance",
+MARTS = ["mart_actors_over_time", "mart_amounts", "mart_amounts_by_place_year", "mart_attendance", "mart_case_history",
          "mart_decisions", "mart_elected", "mart_election_count_deviations", "mart_election_turnout", "mart_grants",
-         "mart_grants_by_region_year", "mart_party_votes", "mart_place_mentions", "mart_vote_positions", "mart_votes"]
+         "mart_grants_by_region_year", "mart_organisation_projects", "mart_party_cohesion", "mart_party_votes",
+         "mart_person_profile", "mart_place_mentions", "mart_vote_positions", "mart_votes"]
 #: The five samples hold no election protocol and no roll call (their protocol names no voters): these marts are
 #: filled and tested on real protocols in test_election_documents.py and test_meetings_real.py.
-EMPTY_ON_SAMPLES = {"mart_elected", "mart_election_count_deviations", "mart_election_turnout", "mart_vote_positions"}
+EMPTY_ON_SAMPLES = {"mart_elected", "mart_election_count_deviations", "mart_election_turnout", "mart_vote_positions",
+                    "mart_party_cohesion"}
 
 
 @pytest.fixture

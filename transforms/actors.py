@@ -16,6 +16,9 @@ from kommune_etl.refdata import load
 
 _NAME_WORD = r"[A-ZÆØÅ][a-zæøåéèüöäA-ZÆØÅ'-]+"
 _PERSON = rf"{_NAME_WORD}(?:[ \u00a0]+(?:(?:de|van|von|der)[ \u00a0]+)?{_NAME_WORD}){{1,3}}"
+#: A company by its legal form: up to four capitalised words (or `og`, `&`) and `AS`, `ASA`, `SA`, `IKS`, `KF`, `SF`, `HF`.
+_COMPANY = re.compile(r"(?<![\w-])(?:[A-ZÆØÅ][\w&.-]*[ \u00a0](?:(?:[A-ZÆØÅ][\w&.-]*|og|&|i)[ \u00a0]){0,3})"
+                      r"(?:AS|ASA|SA|IKS|KF|SF|HF)(?![\w-])")
 _PARTY_IN_PARENS = re.compile(rf"(?P<person>{_PERSON})[ \u00a0]*\((?P<party>[A-Za-zÆØÅæøå.]{{1,8}})\)")
 _LABELLED_PERSON = re.compile(
     rf"(?im)^[ \t]*(?:saksbehandler|møteleder|sekretær|utvalgssekretær|kontaktperson|leder|prosjektleder|"
@@ -81,8 +84,14 @@ class Actors:
         return self._alternation(self.party_names)
 
     def find_orgs(self, text: str) -> list[ActorMatch]:
-        return [ActorMatch("ORG", self.org_forms[m.group(0)], m.start(), m.end(), m.group(0))
-                for m in self.org_pattern.finditer(text)]
+        """Registered bodies and networks by their forms, and companies by their legal form (`Steinkjer Utvikling AS`)."""
+        found = [ActorMatch("ORG", self.org_forms[m.group(0)], m.start(), m.end(), m.group(0))
+                 for m in self.org_pattern.finditer(text)]
+        for m in _COMPANY.finditer(text):
+            if not any(f.start < m.end() and m.start() < f.end for f in found):
+                name = " ".join(m.group(0).split())
+                found.append(ActorMatch("ORG", name, m.start(), m.end(), m.group(0)))
+        return found
 
     def find_projects(self, text: str) -> list[ActorMatch]:
         return [ActorMatch("PROJECT", self.project_forms[m.group(0)], m.start(), m.end(), m.group(0))

@@ -29,7 +29,8 @@ REFERENCE_TABLES = ["county_lineage", "ref_counties", "ref_municipalities", "ref
 #: Tables derived across documents (who is who, which handlings are one case) are rebuilt whole by each warehouse,
 #: so they cannot be published document by document; they and the views over them stay in the warehouse
 #: (docs/decisions/0017).
-DERIVED_TABLES = {"persons", "person_names", "person_mentions", "person_links", "memberships", "cases", "case_handlings"}
+DERIVED_TABLES = {"persons", "person_names", "person_mentions", "person_links", "memberships", "cases", "case_handlings",
+                  "organisations", "organisation_mentions"}
 NOT_PUBLISHED = {"runs", "quality_runs", "quality_results", "search_pages", "schema_migrations", "reference_versions",
                  *DERIVED_TABLES}
 

@@ -126,7 +126,7 @@ WITH attendance AS (
            bool_or(source = 'election') AS elected
     FROM memberships GROUP BY person_id
 )
-SELECT p.person_id, p.name, p.municipality_code,
+SELECT year(p.last_seen) AS year, p.person_id, p.name, p.municipality_code,
        (SELECT arg_max(r.name, r.valid_from) FROM ref_municipalities r WHERE r.code = p.municipality_code) AS municipality,
        p.names, p.parties,
        coalesce(a.meetings_attended, 0) AS meetings_attended, coalesce(a.meetings_missed, 0) AS meetings_missed,
@@ -138,10 +138,10 @@ LEFT JOIN attended a USING (person_id)
 LEFT JOIN voted v USING (person_id)
 LEFT JOIN proposed q USING (person_id)
 LEFT JOIN bodies b USING (person_id);
-COMMENT ON VIEW mart_person_profile IS 'Grain: one row per person. Keys: person_id. Meetings attended and missed (a meeting once however many copies), named votes cast, times on the losing side, times against the majority of the own party, proposals, bodies and parties over time.';
+COMMENT ON VIEW mart_person_profile IS 'Grain: one row per person. Keys: person_id. year: the last year the person was seen. Meetings attended and missed (a meeting once however many copies), named votes cast, times on the losing side, times against the majority of the own party, proposals, bodies and parties over time.';
 
 CREATE VIEW mart_party_cohesion AS
-SELECT body, municipality_code, year(meeting_date) AS year, party, count(*) AS roll_call_votes,
+SELECT year(meeting_date) AS year, body, municipality_code, party, count(*) AS roll_call_votes,
        count(*) FILTER (WHERE sides = 1) AS votes_as_one, round(count(*) FILTER (WHERE sides = 1) / count(*), 3) AS cohesion
 FROM (SELECT DISTINCT body, municipality_code, meeting_date, case_number, vote_position, party, sides
       FROM party_vote_sides WHERE voters >= 2)

@@ -39,7 +39,7 @@ CREATE TABLE case_handlings (
 COMMENT ON TABLE case_handlings IS 'Grain: one row per handling of a case in a meeting, or case document of it. Keys: (case_id, sha256, case_number). link_rule says how it joined its case.';
 
 CREATE VIEW mart_case_history AS
-SELECT c.case_id, c.archive_ref, c.title, c.municipality_code, c.status,
+SELECT year(h.meeting_date) AS year, c.case_id, c.archive_ref, c.title, c.municipality_code, c.status,
        row_number() OVER (PARTITION BY c.case_id ORDER BY h.meeting_date NULLS FIRST, h.kind DESC, h.body) AS step,
        h.kind, h.body, h.case_number, h.meeting_date, h.outcome, h.proposal, h.decision, h.link_rule, h.sha256,
        d.source
