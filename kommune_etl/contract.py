@@ -135,6 +135,7 @@ def vote_json(vote: Vote) -> dict[str, Any]:
 def _letter_json(letter: Letter) -> dict[str, Any]:
     record = asdict(letter)
     record["deadlines"] = [{"what": what, "date": when} for what, when in letter.deadlines]
+    record["signers"] = [{"name": name, "title": title} for name, title in letter.signers]
     return record
 
 

@@ -149,3 +149,14 @@ def test_non_protocols_have_no_meeting():
     result = process_document(read_raw(SAMPLES_TEXT / "kdd_digitalisering_orientering_kommunesektoren_2022.txt"))
     structures = extract_structures(result.pages, DocType.LETTER, date(2022, 7, 1))
     assert structures.meeting is None and structures.grants == ()
+
+
+def test_a_letters_signers_are_read_after_the_greeting():
+    from transforms.structures.letters import signers
+
+    text = ("på nettsidene. \r\nMed hilsen\r\nSiri Dolven (e.f.)\r\navdelingsdirektør\r\nMarie Svendsen Mjøsund\r\nseniorrådgiver\r\n"
+            "Dokumentet er elektronisk signert og har derfor ikke håndskrevne signaturer\r\nKopi\r\nMarianne Aasen\r\n")
+    assert signers(text) == (("Siri Dolven", "avdelingsdirektør"), ("Marie Svendsen Mjøsund", "seniorrådgiver"))
+    ks = "Med vennlig hilsen\n\nKristin Weidemann Wieland  \nOmrådedirektør FID\n\nTerje Wistner  \nAvdelingsdirektør eHelse\n"
+    assert signers(ks) == (("Kristin Weidemann Wieland", "Områdedirektør FID"), ("Terje Wistner", "Avdelingsdirektør eHelse"))
+    assert signers("Venleg helsing\nKari Nordmann\nrådgjevar\n") == (("Kari Nordmann", "rådgjevar"),)

@@ -2,9 +2,9 @@
 
 The structure tables keep names as written per document; this gathers them (attendance and the absent members
 substitutes met for, named voters in the vote lists' own forms, proposers, chairs, secretaries, elected
-representatives, alternates and candidates, election boards, letters' case handlers, PERSON entities), resolves
-them with transforms.identity, and replaces the identity tables in one transaction. A rebuild reads every current
-document's names: O(names in the warehouse), cheap next to reading a document.
+representatives, alternates and candidates, election boards, letters' case handlers and signers, PERSON
+entities), resolves them with transforms.identity, and replaces the identity tables in one transaction. A rebuild
+reads every current document's names: O(names in the warehouse), cheap next to reading a document.
 """
 
 from __future__ import annotations
@@ -73,7 +73,10 @@ _SOURCES = {
         FROM election_board b JOIN elections e USING (sha256, part) JOIN document_years USING (sha256)""",
     "case_handler": """
         SELECT 'case_handler', l.sha256, l.case_handler, NULL, NULL, l.letter_date, NULL, 'doc:' || l.sha256
-        FROM letters l JOIN document_years USING (sha256) WHERE l.case_handler IS NOT NULL""",
+        FROM letters l JOIN document_years USING (sha256) WHERE l.case_handler IS NOT NULL
+        UNION ALL
+        SELECT 'signer', l.sha256, l.s.name, NULL, NULL, l.letter_date, NULL, 'doc:' || l.sha256
+        FROM (SELECT sha256, letter_date, unnest(signers) AS s FROM letters) l JOIN document_years USING (sha256)""",
     "named": """
         SELECT 'named', e.sha256, e.text, NULL, NULL, coalesce(d.document_date, m.meeting_date), e.page_number,
                coalesce(m.municipality, 'doc:' || e.sha256)

@@ -30,10 +30,11 @@ def insert_structures(con: duckdb.DuckDBPyConnection, sha256: str, s: Structures
     if s.letter:
         letter = s.letter
         con.execute("INSERT INTO letters (sha256, sender, recipients, our_reference, your_reference, letter_date, "
-                    "case_handler, subject, deadlines, project_numbers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "case_handler, subject, deadlines, project_numbers, signers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [sha256, letter.sender, list(letter.recipients), letter.our_reference, letter.your_reference,
                      letter.date, letter.case_handler, letter.subject,
-                     [{"what": w, "date": d} for w, d in letter.deadlines], list(letter.project_numbers)])
+                     [{"what": w, "date": d} for w, d in letter.deadlines], list(letter.project_numbers),
+                     [{"name": n, "title": t} for n, t in letter.signers]])
     if s.report:
         con.execute("INSERT INTO reports (sha256, organisation, year) VALUES (?, ?, ?)", [sha256, s.report.organisation, s.report.year])
         if s.report.sections:

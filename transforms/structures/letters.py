@@ -47,7 +47,45 @@ def extract_letter(text: str, on: date) -> Letter | None:
         subject=(_SUBJECT.search(head)["subject"].strip().strip("*") if _SUBJECT.search(head) else None),
         deadlines=tuple(deadlines),
         project_numbers=tuple(dict.fromkeys(m.value for m in find_project_numbers(text))),
+        signers=signers(text),
     )
+
+
+#: The greeting before the signatures, bokmål and nynorsk; signers follow as name / title lines.
+_GREETING = re.compile(r"(?im)^[ \t]*(?:med[ \t]+(?:vennlig[ \t]+)?hilsen|vennlig[ \t]+hilsen|venleg[ \t]+helsing|"
+                       r"med[ \t]+venleg[ \t]+helsing|med[ \t]+helsing|hilsen)[ \t]*,?[ \t]*\r?$")
+_SIGNER = re.compile(r"^(?P<name>[A-ZÆØÅ][\w'-]+(?:[ \u00a0]+(?:[A-ZÆØÅ][\w'.-]*|[a-z]{2,3})){1,4})"
+                     r"(?:[ \u00a0]*\((?:e\.\s?f\.|sign\.?)\))?[ \t]*$")
+_TITLE_WORDS = re.compile(r"(?i)(?:direktør|rådgiver|leder|rådmann|ordfører|sjef|konsulent|sekretær|saksbehandler|koordinator|"
+                          r"ansvarlig|fullmektig|medarbeider|tillitsvalgt|seksjon|avdeling|\bfor\b|\bi\b)")
+_SIGNATURE_END = re.compile(r"(?i)^(?:(?:dette )?dokumentet er (?:elektronisk )?(?:signert|godkjent)|kopi|vedlegg|mottakere?)\b")
+
+
+def signers(text: str) -> tuple[tuple[str, str | None], ...]:
+    """Who signed: after the greeting (`Med vennlig hilsen`), a name line, then its title line, for each signer."""
+    greetings = list(_GREETING.finditer(text))  # the last one: a quoted earlier letter may have its own
+    greeting = greetings[-1] if greetings else None
+    if greeting is None:
+        return ()
+    lines = [line.strip() for line in text[greeting.end():].splitlines()]
+    out: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(lines) and len(out) < 4:
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        if _SIGNATURE_END.match(line):
+            break
+        m = _SIGNER.match(line)
+        if not m or _TITLE_WORDS.search(line):
+            break
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        title = following if following and not _SIGNATURE_END.match(following) and (
+            _TITLE_WORDS.search(following) or not _SIGNER.match(following)) else None
+        out.append((" ".join(m["name"].split()), title))
+        i += 2 if title else 1
+    return tuple(out)
 
 
 def _value(pattern: re.Pattern[str], text: str) -> str | None:

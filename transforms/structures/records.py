@@ -154,6 +154,7 @@ class Letter:
     subject: str | None
     deadlines: tuple[tuple[str, str], ...]   # (what, YYYY-MM-DD)
     project_numbers: tuple[str, ...]
+    signers: tuple[tuple[str, str | None], ...] = ()  # (name, title) after the greeting
 
 
 @dataclass(frozen=True)
