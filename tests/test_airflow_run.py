@@ -75,7 +75,7 @@ def test_nightly_then_refresh_with_dag_test_on_sqlite(tmp_path, inbox):
     refresh = dag_test(env, "warehouse_refresh", {"db": str(db), "reports": str(reports)})
     assert refresh["state"] == "success"
     assert {t[0] for t in refresh["tasks"]} == {"export", "report", "publish"}
-    assert (reports / "html" / "index.html").read_text(encoding="utf-8").count("<svg") == 6   # + votes per body
+    assert (reports / "html" / "index.html").read_text(encoding="utf-8").count("<svg") == 7   # + attendance per body
     back = duckdb.connect().execute(
         f"SELECT count(*) FROM read_parquet('{reports}/exports/mart_grants/*/*.parquet')").fetchone()[0]
     assert back == 49
