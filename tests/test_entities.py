@@ -101,7 +101,7 @@ def test_pipeline_config_round_trips():
     nlp = build_nlp(CONFIG_PATH)
     assert nlp.lang == "nb"
     assert nlp.pipe_names == ["kommune_amounts", "kommune_dates", "kommune_periods", "kommune_places",
-                              "kommune_actors", "kommune_references"]
+                              "kommune_actors", "kommune_references", "kommune_places_inside_names"]
     import spacy
 
     reloaded = spacy.util.load_model_from_config(spacy.util.load_config_from_str(nlp.config.to_str()))
@@ -126,12 +126,12 @@ def test_a_users_ner_model_adds_persons_and_orgs_without_code_changes(tmp_path, 
     # a small pipeline on disk standing in for e.g. nb_core_news_lg: it sets doc.ents with PER/ORG labels
     model = spacy.blank("nb")
     ruler = model.add_pipe("entity_ruler", name="ner")
-    ruler.add_patterns([{"label": "PER", "pattern": "Kari Nordmann"}, {"label": "ORG", "pattern": "Lyngdal Bygg AS"}])
+    ruler.add_patterns([{"label": "PER", "pattern": "Kari Nordmann"}, {"label": "ORG", "pattern": "Lyngdal Bygg"}])
     model.to_disk(tmp_path / "user_model")
     monkeypatch.setenv("KOMMUNE_ETL_SPACY_MODEL", str(tmp_path / "user_model"))
     nlp = build_nlp()
     assert nlp.pipe_names[0] == "ner" and nlp.pipe_names[-1] == "kommune_statistical_ner"
-    page = Page(1, "Kari Nordmann fra Lyngdal Bygg AS fikk kr 45 000,- fra Lyngdal kommune.")
+    page = Page(1, "Kari Nordmann fra Lyngdal Bygg fikk kr 45 000,- fra Lyngdal kommune.")  # no legal form: rules miss it
     found = {(e.label, e.value, e.source) for e in extract_entities((page,), date(2024, 5, 1), nlp)}
-    assert {("PERSON", "Kari Nordmann", "model"), ("ORG", "Lyngdal Bygg AS", "model"),
+    assert {("PERSON", "Kari Nordmann", "model"), ("ORG", "Lyngdal Bygg", "model"),
             ("AMOUNT", 45000, "rules"), ("MUNICIPALITY", "4225", "rules")} <= found
