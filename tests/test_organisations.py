@@ -32,3 +32,10 @@ def test_org_and_place_entities_link_to_the_register(sample_warehouse):
     assert con.execute("SELECT mentions > 0 FROM organisations WHERE kind = 'municipality' AND code = '4204'").fetchone() == (True,)
     projects = {p for (p,) in con.execute("SELECT project FROM mart_organisation_projects WHERE org_id = 'O971032146'").fetchall()}
     assert "Felles innføringsløp" in projects
+
+
+def test_annual_reports_section_leaders_are_people_too(sample_warehouse):
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    roles = dict(con.execute("""SELECT name_as_written, role FROM person_mentions
+                                WHERE role LIKE 'report_section_%' AND body = '10.1 Stab støtte'""").fetchall())
+    assert roles == {"Pål Ranes": "report_section_leader", "Torgrim Sjåvik": "report_section_coordinator"}

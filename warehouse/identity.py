@@ -2,9 +2,10 @@
 
 The structure tables keep names as written per document; this gathers them (attendance and the absent members
 substitutes met for, named voters in the vote lists' own forms, proposers, chairs, secretaries, elected
-representatives, alternates and candidates, election boards, letters' case handlers and signers, PERSON
-entities), resolves them with transforms.identity, and replaces the identity tables in one transaction. A rebuild
-reads every current document's names: O(names in the warehouse), cheap next to reading a document.
+representatives, alternates and candidates, election boards, letters' case handlers and signers, annual reports'
+section leaders and coordinators, PERSON entities), resolves them with transforms.identity, and replaces the
+identity tables in one transaction. A rebuild reads every current document's names: O(names in the warehouse),
+cheap next to reading a document.
 """
 
 from __future__ import annotations
@@ -77,6 +78,14 @@ _SOURCES = {
         UNION ALL
         SELECT 'signer', l.sha256, l.s.name, NULL, NULL, l.letter_date, NULL, 'doc:' || l.sha256
         FROM (SELECT sha256, letter_date, unnest(signers) AS s FROM letters) l JOIN document_years USING (sha256)""",
+    "report": """
+        SELECT 'report_section_leader', r.sha256, r.leader, NULL, r.title, coalesce(d.document_date, make_date(d.year, 7, 1)),
+               NULL, 'doc:' || r.sha256
+        FROM report_sections r JOIN document_years d USING (sha256) WHERE r.leader IS NOT NULL
+        UNION ALL
+        SELECT 'report_section_coordinator', r.sha256, r.coordinator, NULL, r.title,
+               coalesce(d.document_date, make_date(d.year, 7, 1)), NULL, 'doc:' || r.sha256
+        FROM report_sections r JOIN document_years d USING (sha256) WHERE r.coordinator IS NOT NULL""",
     "named": """
         SELECT 'named', e.sha256, e.text, NULL, NULL, coalesce(d.document_date, m.meeting_date), e.page_number,
                coalesce(m.municipality, 'doc:' || e.sha256)

@@ -27,7 +27,7 @@ CREATE TABLE person_mentions (
     page_number      INTEGER,
     start_char       INTEGER,  -- the first place the name stands on that page, where it is found there
     end_char         INTEGER,
-    role             VARCHAR NOT NULL,  -- member | absent_member | substitute | candidate | signer | administration | observer | voter | proposer | chair | secretary | representative | alternate | election_board | case_handler | named
+    role             VARCHAR NOT NULL,  -- member | absent_member | substitute | candidate | signer | report_section_leader | report_section_coordinator | administration | observer | voter | proposer | chair | secretary | representative | alternate | election_board | case_handler | named
     name_as_written  VARCHAR NOT NULL,
     party            VARCHAR,
     body             VARCHAR,
