@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import resource
 import signal
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -45,14 +46,15 @@ def run_bounded(function, args: tuple, kwargs: dict, timeout_s: float, memory_mb
     with _children_allowed():
         child.start()
     sender.close()
+    peak = _PeakWatcher(child.pid)
     try:
-        if not receiver.poll(timeout_s):
+        if not peak.wait(receiver, timeout_s):
             raise ReadError(ReasonCode.TIMEOUT, f"{what} took longer than {timeout_s:g} s and was stopped")
         try:
             outcome = receiver.recv()
         except EOFError:
             child.join(5)
-            raise _death_reason(child.exitcode, memory_mb, what) from None
+            raise _death_reason(child.exitcode, memory_mb, what, peak.grown_mb) from None
     finally:
         receiver.close()
         if child.is_alive():
@@ -78,12 +80,50 @@ def _children_allowed():
         config["daemon"] = daemonic
 
 
-def _death_reason(exitcode: int | None, memory_mb: int, what: str = "work") -> ReadError:
-    """Why a child died without answering. PDFium aborts when an allocation fails under the ceiling."""
+def _death_reason(exitcode: int | None, memory_mb: int, what: str = "work", grown_mb: float = 0.0) -> ReadError:
+    """Why a child died without answering. PDFium aborts when an allocation fails under the ceiling; a C library
+    that does not check a failed allocation dies of a segmentation fault instead, which counts as the ceiling when
+    the child was seen to have used most of its budget."""
     if exitcode in (-signal.SIGABRT, -signal.SIGKILL, _OUT_OF_MEMORY_EXIT):
         return ReadError(ReasonCode.TOO_LARGE, f"{what} was stopped (exit {exitcode}), most likely on reaching "
                                                f"its {memory_mb} MB memory ceiling")
+    if exitcode in (-signal.SIGSEGV, -signal.SIGBUS) and grown_mb >= _NEAR_CEILING * memory_mb:
+        return ReadError(ReasonCode.TOO_LARGE, f"{what} died (exit {exitcode}) after growing by {grown_mb:.0f} MB of its "
+                                               f"{memory_mb} MB memory ceiling: an allocation failed at the ceiling")
     return ReadError(ReasonCode.READER_CRASHED, f"{what} died without a result (exit {exitcode})")
+
+
+#: Share of the budget a child must have been seen to use for its segmentation fault to count as the ceiling.
+_NEAR_CEILING = 0.5
+_SAMPLE_S = 0.02
+
+
+class _PeakWatcher:
+    """Waits for the child's answer while sampling how far its address space grew beyond what it started with."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.start = self._size()
+        self.grown_mb = 0.0
+
+    def _size(self) -> int | None:
+        try:
+            with open(f"/proc/{self.pid}/statm", encoding="ascii") as handle:
+                return int(handle.read().split()[0]) * resource.getpagesize()
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def wait(self, receiver, timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            size = self._size()
+            if size is not None and self.start is not None:
+                self.grown_mb = max(self.grown_mb, (size - self.start) / (1024 * 1024))
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return receiver.poll(0)
+            if receiver.poll(min(_SAMPLE_S, left)):
+                return True
 
 
 def _address_space_bytes() -> int:
