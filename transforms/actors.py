@@ -17,8 +17,9 @@ from kommune_etl.refdata import load
 _NAME_WORD = r"[A-ZÆØÅ][a-zæøåéèüöäA-ZÆØÅ'-]+"
 _PERSON = rf"{_NAME_WORD}(?:[ \u00a0]+(?:(?:de|van|von|der)[ \u00a0]+)?{_NAME_WORD}){{1,3}}"
 #: A company by its legal form: up to four capitalised words (or `og`, `&`) and `AS`, `ASA`, `SA`, `IKS`, `KF`, `SF`, `HF`.
+LEGAL_FORMS = ("AS", "ASA", "SA", "IKS", "KF", "SF", "HF")
 _COMPANY = re.compile(r"(?<![\w-])(?:[A-ZÆØÅ][\w&.-]*[ \u00a0](?:(?:[A-ZÆØÅ][\w&.-]*|og|&|i)[ \u00a0]){0,3})"
-                      r"(?:AS|ASA|SA|IKS|KF|SF|HF)(?![\w-])")
+                      rf"(?:{'|'.join(LEGAL_FORMS)})(?![\w-])")
 _PARTY_IN_PARENS = re.compile(rf"(?P<person>{_PERSON})[ \u00a0]*\((?P<party>[A-Za-zÆØÅæøå.]{{1,8}})\)")
 _LABELLED_PERSON = re.compile(
     rf"(?im)^[ \t]*(?:saksbehandler|møteleder|sekretær|utvalgssekretær|kontaktperson|leder|prosjektleder|"

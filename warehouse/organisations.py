@@ -12,9 +12,10 @@ import json
 import duckdb
 
 from kommune_etl.refdata import load
+from transforms.actors import LEGAL_FORMS
 from warehouse.bulk import insert_rows
 
-_LEGAL_FORMS = (" AS", " ASA", " SA", " IKS", " KF", " SF", " HF")
+_LEGAL_FORMS = tuple(f" {form}" for form in LEGAL_FORMS)  # the forms the entity stage names companies by
 
 
 def _id(kind: str, key: str) -> str:
