@@ -22,6 +22,21 @@ FRAMES = {"documents": frames.document_frame, "entities": frames.entity_frame, "
           "meetings": frames.meeting_frame, "elections": frames.election_frame}
 
 
+#: GX's loggers (no other library logs during a validation): its import alone logged 216 INFO lines
+#: (`_docs_decorators` registering its API docs, the expectation registry) into every task log and CLI run.
+NOISY_LOGGERS = ("great_expectations",)
+
+
+def quiet_gx_logs() -> None:
+    """Keep GX's warnings and errors, drop its INFO/DEBUG chatter: the one place this is set, before GX is imported
+    (its noise comes at import time, so setting it afterwards is too late). A stricter level set by the caller
+    stays."""
+    for name in NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:  # NOTSET (0) too: GX then logs at whatever level the root has
+            logger.setLevel(logging.WARNING)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     suite: str
@@ -58,15 +73,19 @@ class Validator:
     """
 
     def __init__(self, settings: QualitySettings = QualitySettings(), root: Path | None = None):
+        quiet_gx_logs()
         import great_expectations as gx
 
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self.gx, self.root = gx, root
         self.run_name: str | None = None  # GX's run name for what is validated next: the pipeline run it belongs to
         with self._project_lock():
             self.context = (gx.get_context(mode="file", project_root_dir=str(root)) if root
                             else gx.get_context(mode="ephemeral"))
             self.context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+            if root:
+                from quality.data_docs import use_offline_site
+
+                use_offline_site(self.context)
             try:
                 self.source = self.context.data_sources.get("kommune_etl")
             except (KeyError, ValueError, LookupError):

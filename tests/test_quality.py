@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -304,3 +305,96 @@ def test_gx_results_are_named_by_run_and_kept_to_a_limit(tmp_path, monkeypatch):
     assert {p.name for p in store.iterdir()} == {f"kommune-etl-run-{r}" for r in runs[-2:]}
     site = db.parent / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations" / "documents"
     assert sum(1 for _ in site.rglob("*.html")) == 2
+
+
+def _page_assets(page):
+    """The scripts, stylesheets and images a Data Docs page loads, as written in its HTML."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return ([s["src"] for s in soup.find_all("script", src=True)]
+            + [link["href"] for link in soup.find_all("link", href=True) if "stylesheet" in (link.get("rel") or [])]
+            + [img["src"] for img in soup.find_all("img", src=True)]), soup
+
+
+def test_data_docs_render_offline_with_the_results_in_static_html(db_path, tmp_path):
+    """Issue 20: the index built its table with bootstrap-table from a CDN (offline: an empty page) and every page
+    took Bootstrap, jQuery and Font Awesome from CDNs. Now each page loads only files inside the site, and the
+    index lists every validation result, linked, in its HTML."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "future.txt").write_bytes(_variant(KS, "Dato: 08.05.2023", "Dato: 08.05.2099").content)
+    (inbox / "fine.txt").write_bytes(PROTOCOL.read_bytes())
+    run_id = ingest_paths([inbox], db_path).run_id
+    site = db_path.parent / "gx" / "uncommitted" / "data_docs" / "local_site"
+    index = site / "index.html"
+    failed = next((site / "validations" / "documents").rglob("*.html"))   # the future-dated document fails here
+    suite_page = site / "expectations" / "documents.html"
+    for page in (index, failed, suite_page):
+        assets, soup = _page_assets(page)
+        assert len(assets) >= 5, page                                  # 2 stylesheets, 2 scripts, the logo
+        assert not [a for a in assets if a.startswith(("http:", "https:", "//"))], page
+        for asset in assets:                                           # and each is there, beside the page
+            assert (page.parent / asset).resolve().is_file(), (page, asset)
+        assert {Path(a).name for a in assets} >= {"bootstrap.min.css", "jquery.min.js", "bootstrap.bundle.min.js",
+                                                   "logo-long.png"}
+        assert "bootstrapTable" not in soup.decode()
+
+    _, soup = _page_assets(index)
+    table = soup.find("table", class_="ge-index-page-validation-results-table")
+    headers = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+    assert headers == ["Status", "Run Time", "Run Name", "Asset Name", "Batch ID", "Expectation Suite"]
+    rows = {}
+    for tr in table.find("tbody").find_all("tr"):
+        cells = tr.find_all("td")
+        page = site / cells[1].find("a")["href"]                        # the row links to its result page
+        assert page.is_file()
+        rows[cells[3].get_text(strip=True)] = (cells[0].find("i")["class"], cells[2].get_text(strip=True), page)
+    assert {"documents", "entities", "items", "grants", "warehouse_documents"} <= set(rows)
+    assert {run for _, run, _ in rows.values()} == {f"kommune-etl-run-{run_id}"}
+    assert "fa-times" in rows["documents"][0] and "fa-check-circle" in rows["grants"][0]
+    assert rows["documents"][2] == failed
+    # the local stylesheet draws GX's status icons (Font Awesome's were the CDN's)
+    css = (site / "static" / "offline" / "offline.css").read_text(encoding="utf-8")
+    assert ".fas.fa-times::before" in css and ".fas.fa-check-circle::before" in css
+
+
+@pytest.mark.slow
+def test_a_validation_logs_no_info_line_from_gx(tmp_path):
+    """Issue 20: each task logged ~216 lines of GX noise (its import registering API docs at INFO). A fresh process
+    with logging at INFO, as Airflow's task runner and the CLI have it, validates a document in a file project."""
+    code = f"""
+import logging, sys
+logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="LOG %(name)s %(levelname)s %(message)s")
+from kommune_etl.pipeline import process_document, read_raw
+from quality.validate import Validator
+result = process_document(read_raw(__import__("pathlib").Path({str(PROTOCOL)!r})))
+validation = Validator(root=__import__("pathlib").Path({str(tmp_path)!r})).validate(result)
+logging.getLogger("kommune_etl.test").info("validated %d checks", len(validation.results))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [line for line in done.stderr.splitlines() if line.startswith("LOG ")]
+    assert any(line.startswith("LOG kommune_etl.test INFO validated ") and int(line.split()[-2]) > 10 for line in lines)
+    gx = [line for line in lines if line.startswith("LOG great_expectations")]
+    assert not [line for line in gx if line.split()[2] in ("DEBUG", "INFO")], gx[:5]
+    assert (tmp_path / "gx" / "uncommitted" / "validations").is_dir()   # it did validate, into the file project
+    assert "Calculating Metrics" not in done.stderr                     # nor GX's progress bars
+
+
+def test_gx_logs_are_quieted_to_warnings_unless_the_caller_chose_fewer():
+    import logging
+
+    from quality.validate import quiet_gx_logs
+
+    logger = logging.getLogger("great_expectations")
+    before = logger.level
+    try:
+        logger.setLevel(logging.NOTSET)
+        quiet_gx_logs()
+        assert logger.level == logging.WARNING
+        logger.setLevel(logging.ERROR)                  # e.g. a DAG task's own choice
+        quiet_gx_logs()
+        assert logger.level == logging.ERROR
+    finally:
+        logger.setLevel(before)
