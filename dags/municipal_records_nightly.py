@@ -19,8 +19,32 @@ import pendulum
 from airflow.sdk import Param, dag, task
 
 from kommune_etl.orchestration import (BATCH_SIZE, DEFAULT_DB, DEFAULT_INBOX, DEFAULT_LISTINGS, NIGHTLY_SCHEDULE,
-                                       PROCESS_PARALLELISM, STAGING, WAREHOUSE, WRITER_POOL, alert_on_failure,
+                                       PROCESS_PARALLELISM, STAGING, WAREHOUSE, WRITER_POOL, FailureAlert,
                                        batch_label, batches)
+
+DOC_MD = """
+### municipal_records_nightly
+
+Fetches the configured sources into the inbox, then reads, checks and loads every new or changed document into
+the DuckDB warehouse: the load path of `kommune-etl ingest`, with the same run books (`runs`), warehouse checks,
+search index refresh and alert. A bad document is quarantined, never fails the run: the `load` task's log names
+each with its reason on one line, and one alert (log, `$KOMMUNE_ETL_ALERT_WEBHOOK`, e-mail to
+`$KOMMUNE_ETL_ALERT_TO` via `$KOMMUNE_ETL_ALERT_SMTP`) lists them. A task that fails for good alerts the same way.
+
+`load` emits the `kommune_etl_warehouse` Asset with the warehouse it loaded (`extra.db`): `warehouse_refresh`
+then exports, reports and publishes that warehouse.
+
+| param | what it does |
+|---|---|
+| `inbox` | folder of incoming files read each night (default `$KOMMUNE_ETL_INBOX`); fetched documents land here |
+| `db` | the DuckDB warehouse loaded (default `$KOMMUNE_ETL_DB`); also where fetch records watermarks, and the one the refresh works on |
+| `sources` | names of configured sources (`$KOMMUNE_ETL_SOURCES`) to fetch; empty = all |
+| `date_from`, `date_to` | a backfill: meeting dates fetched instead of what changed since each source's watermark (which stays) |
+| `listing_urls` | ad-hoc HTTP listings (JSON feed or HTML page) fetched too (default `$KOMMUNE_ETL_LISTINGS`) |
+| `batch_size` | documents per mapped `process` task (default `$KOMMUNE_ETL_BATCH_SIZE` or 25; 1 = one task per document) |
+
+Trigger with a JSON conf, e.g. `{"db": "/data/warehouse/test.duckdb", "inbox": "/data/inbox"}`.
+"""
 
 
 @dag(
@@ -29,19 +53,24 @@ from kommune_etl.orchestration import (BATCH_SIZE, DEFAULT_DB, DEFAULT_INBOX, DE
     start_date=pendulum.datetime(2025, 1, 1, tz="Europe/Oslo"),
     catchup=False,
     max_active_runs=1,
-    params={"inbox": Param(DEFAULT_INBOX, type="string"), "db": Param(DEFAULT_DB, type="string"),
+    doc_md=DOC_MD,
+    params={"inbox": Param(DEFAULT_INBOX, type="string", description="folder of incoming files read each night; "
+                           "fetched documents land here"),
+            "db": Param(DEFAULT_DB, type="string", description="the DuckDB warehouse loaded (and then refreshed, "
+                        "reported and published by warehouse_refresh)"),
             "sources": Param([], type="array", description="configured sources to read ($KOMMUNE_ETL_SOURCES); "
                              "empty = all"),
             "date_from": Param(None, type=["null", "string"], format="date",
                                description="with date_to: fetch this window of meeting dates (a backfill; "
                                "watermarks stay) instead of what changed since each source's watermark"),
-            "date_to": Param(None, type=["null", "string"], format="date"),
+            "date_to": Param(None, type=["null", "string"], format="date", description="the backfill window's "
+                             "last meeting date (with date_from)"),
             "listing_urls": Param(DEFAULT_LISTINGS, type="array",
                                   description="ad-hoc HTTP listings (JSON feed or HTML page) fetched too"),
             "batch_size": Param(BATCH_SIZE, type="integer", minimum=1,
                                 description="documents per mapped process task (1 = one task per document)")},
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
-                  "execution_timeout": timedelta(minutes=30), "on_failure_callback": alert_on_failure},
+                  "execution_timeout": timedelta(minutes=30), "on_failure_callback": FailureAlert()},
     tags=["kommune-etl"],
 )
 def municipal_records_nightly():
@@ -102,6 +131,7 @@ def municipal_records_nightly():
 
         from airflow.sdk import get_current_context
 
+        from kommune_etl.orchestration import quarantine_line
         from kommune_etl.pipeline import process_for_load, read_raw
 
         get_current_context()["batch_label"] = batch_label(paths)
@@ -111,6 +141,10 @@ def municipal_records_nightly():
             log.info("[%d/%d] %s: %s", next(position), len(paths), path.name, status)
 
         staged = process_for_load((read_raw(Path(p)) for p in paths), Path(params["db"]), on_document=progress)
+        for document in staged:  # rejected by a reader or quarantined by a quality check: say which, and why
+            if document.result.error is not None:
+                log.warning("%s %s", document.result.status.value,
+                            quarantine_line(document.source, document.result.error.code, document.result.error.message))
         folder = Path(STAGING or Path(params["db"]).parent / "staging")
         folder.mkdir(parents=True, exist_ok=True)
         handle, target = tempfile.mkstemp(dir=folder, suffix=".pkl")
@@ -121,16 +155,20 @@ def municipal_records_nightly():
     @task(pool=WRITER_POOL, outlets=[WAREHOUSE], trigger_rule="none_failed")
     def load(staged: list[str] | None = None, params=None) -> dict:
         """The single writer: one recorded run, quality checks, Data Docs and the alert — also on a night with
-        nothing new (process skipped), so the run is recorded and the warehouse checks run."""
+        nothing new (process skipped), so the run is recorded and the warehouse checks run. The Asset event
+        carries the warehouse loaded, so the refresh works on it and not on the default."""
+        import logging
         import pickle
         from pathlib import Path
 
         from airflow.sdk import get_current_context
 
+        from kommune_etl.orchestration import quarantine_line
         from kommune_etl.pipeline import load_processed
 
+        context = get_current_context()
         staged = list(staged or [])
-        unchanged = get_current_context()["ti"].xcom_pull(task_ids="discover", key="unchanged") or 0
+        unchanged = context["ti"].xcom_pull(task_ids="discover", key="unchanged") or 0
 
         def documents():
             for path in staged:
@@ -140,6 +178,11 @@ def municipal_records_nightly():
         summary = load_processed(Path(params["db"]), documents(), command="airflow", unchanged=unchanged)
         for path in staged:  # removed only once loaded: a retried load finds its inputs (and skips what is in)
             Path(path).unlink(missing_ok=True)
+        log = logging.getLogger("kommune_etl.load")
+        for result in summary.rejected:
+            log.warning("quarantined %s", quarantine_line(result.source, result.error.code, result.error.message))
+        context["outlet_events"][WAREHOUSE].extra = {"db": os.path.abspath(params["db"]),
+                                                     "warehouse_run": summary.run_id}
         return {"run_id": summary.run_id, "new": summary.new, "updated": summary.updated,
                 "unchanged": summary.unchanged, "quarantined": summary.quarantined, "pages": summary.pages}
 

@@ -52,10 +52,10 @@ print("RESULT " + json.dumps({{"state": str(run.state), "tasks": states, "labels
 """
 
 
-def dag_test(env: dict[str, str], dag_id: str, conf: dict) -> dict:
-    """`dag.test()` of ``dag_id`` with ``conf``: the run's state, its task instances, the names of its mapped
-    instances (map_index_template) and the metadata backend."""
-    code = RUN_DAG_TEST.format(dags=str(REPO / "dags"))
+def dag_test(env: dict[str, str], dag_id: str, conf: dict, dags: Path = REPO / "dags") -> dict:
+    """`dag.test()` of ``dag_id`` (from the folder ``dags``) with ``conf``: the run's state, its task instances,
+    the names of its mapped instances (map_index_template) and the metadata backend."""
+    code = RUN_DAG_TEST.format(dags=str(dags))
     done = subprocess.run([sys.executable, "-c", code, dag_id, json.dumps(conf)], env=env, capture_output=True,
                           text=True, timeout=900)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]

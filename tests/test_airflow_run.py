@@ -136,3 +136,50 @@ def test_nightly_fetches_sources_and_a_listing_before_discovering(tmp_path, inbo
     assert con.execute("SELECT source, mode, fetched FROM source_runs WHERE kind = 'elements'").fetchall() == [
         ("steinkjer", "backfill", 1)]
     assert con.execute("SELECT count(*) FROM source_watermarks").fetchone()[0] == 0
+
+
+FAILING_DAG = """
+import pendulum
+from airflow.sdk import dag, task
+
+from kommune_etl.orchestration import FailureAlert
+
+
+@dag(dag_id="fails_for_good", schedule=None, start_date=pendulum.datetime(2025, 1, 1, tz="Europe/Oslo"),
+     params={"db": "/data/warehouse/warehouse.duckdb"},
+     default_args={"retries": 0, "on_failure_callback": FailureAlert()})
+def fails_for_good():
+    @task
+    def fetch():
+        raise RuntimeError("listing https://x.kommune.no/feed.json failed:\\nHTTP 503")
+
+    fetch()
+
+
+fails_for_good()
+"""
+
+
+def test_a_task_that_fails_for_good_alerts_through_the_notifier(tmp_path):
+    """The DAGs' on_failure_callback (FailureAlert, Airflow's notifier convention) as Airflow's task runner
+    calls it: the deployment's webhook gets the DAG, run, task, try, error, warehouse and log link."""
+    from alert_sinks import alert_sinks
+
+    dags = tmp_path / "dags"
+    dags.mkdir()
+    (dags / "fails_for_good.py").write_text(FAILING_DAG, encoding="utf-8")
+    with alert_sinks() as sinks:
+        env = airflow_env(tmp_path / "airflow", AIRFLOW__CORE__DAGS_FOLDER=str(dags),
+                          KOMMUNE_ETL_ALERT_WEBHOOK=sinks.webhook_url)
+        migrate(env)
+        result = dag_test(env, "fails_for_good", {}, dags=dags)
+    assert result["state"] == "failed" and result["tasks"] == [["fetch", -1, "failed"]]
+    (body,) = sinks.posted
+    subject, detail, warehouse, log, fix = body["text"].splitlines()
+    assert subject == "*kommune-etl: task fails_for_good.fetch failed*"
+    assert detail.startswith("DAG fails_for_good, run manual__") and detail.endswith(
+        ", task fetch, try 1: RuntimeError: listing https://x.kommune.no/feed.json failed: HTTP 503")
+    assert warehouse == "Warehouse: /data/warehouse/warehouse.duckdb"
+    assert log.startswith("Log: http://localhost:8080/dags/fails_for_good/runs/manual__") and log.endswith(
+        "/tasks/fetch?try_number=1")
+    assert fix == "After a fix: clear the task (UI, or `airflow tasks clear`) to run it again."

@@ -13,6 +13,7 @@ def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
     code = (
         "import sys, time, json\n"
         "from airflow.dag_processing.dagbag import DagBag\n"
+        "from airflow.sdk import BaseNotifier\n"
         "started = time.perf_counter()\n"
         f"bag = DagBag(dag_folder={str(REPO / 'dags')!r})\n"
         "dag = bag.dags['municipal_records_nightly']\n"
@@ -24,6 +25,11 @@ def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
         " 'refresh_schedule': [a.name for a in bag.dags['warehouse_refresh'].timetable.asset_condition.objects]"
         " if hasattr(bag.dags['warehouse_refresh'].timetable, 'asset_condition') else None,"
         " 'dags': sorted(bag.dags),"
+        " 'docs': {d.dag_id: d.doc_md for d in bag.dags.values()},"
+        " 'params': {d.dag_id: {k: p.description for k, p in d.params.items()} for d in bag.dags.values()},"
+        " 'callbacks': sorted({(type(c).__name__, isinstance(c, BaseNotifier)) for d in bag.dags.values()"
+        " for t in d.tasks for c in (t.on_failure_callback if isinstance(t.on_failure_callback, list)"
+        " else [t.on_failure_callback])}),"
         " 'heavy': sorted(m for m in ('spacy', 'great_expectations', 'pypdfium2', 'duckdb') if m in sys.modules)}))\n"
     )
     env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
@@ -40,6 +46,13 @@ def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
     assert report["refresh_tasks"] == ["export", "publish", "report"]
     assert report["refresh_schedule"] == ["kommune_etl_warehouse"]  # runs after each load emits the Asset
     assert report["heavy"] == []  # spaCy, GX, PDFium and DuckDB are imported inside the tasks only
+    # every param is described, in the trigger form (description) and in the DAG's docs (doc_md)
+    assert {dag: sorted(k for k, d in params.items() if not d) for dag, params in report["params"].items()} == {
+        "municipal_records_nightly": [], "warehouse_refresh": []}
+    for dag, params in report["params"].items():
+        assert all(f"`{name}`" in report["docs"][dag] for name in params), (dag, report["docs"][dag])
+    assert "extra.db" in report["docs"]["warehouse_refresh"] and "extra.db" in report["docs"]["municipal_records_nightly"]
+    assert report["callbacks"] == [["FailureAlert", True]]  # every task's failures: Airflow's notifier convention
 
 
 def test_the_dags_load_path_is_the_clis(db_path):
