@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -40,6 +41,7 @@ class OcrSettings:
     enabled: bool = True
     lang: str = "nor"
     dpi: int = 300
+    psm: int = 4  # Tesseract's page segmentation mode
     page_timeout_s: float = 90.0
     memory_mb: int = 1024
     cache_dir: Path | None = None  # None: $KOMMUNE_ETL_OCR_CACHE, else ~/.cache/kommune-etl/ocr
@@ -86,9 +88,24 @@ def available_languages() -> set[str]:
     return {line.strip() for line in out.stdout.splitlines()[1:] if line.strip()}
 
 
+def pages_to_ocr(pages: Sequence[Page]) -> list[tuple[Page, str]]:
+    """The pages that need OCR, each with why: `needs_ocr` per page, and the whole document where most of its
+    text layers are garbage without images.
+
+    Such a layer comes from a font whose glyph codes are not its letters, and the document's other pages use
+    the same fonts: their text looks less like noise only because it is shorter or mostly short capitals
+    (Harstad's `GLY` for `div`; its D1.4 page scored 0.76 and kept a layer whose digits were lost)."""
+    marks = {page.number: needs_ocr(page) for page in pages}
+    layered = [page for page in pages if page.text.strip() and not page.has_images]
+    broken = [page for page in layered if marks[page.number] == "ocr_replaced_layer"]
+    if layered and 2 * len(broken) >= len(layered):
+        marks.update({page.number: "ocr_replaced_layer" for page in layered})
+    return [(page, why) for page in pages if (why := marks[page.number])]
+
+
 def ocr_document(content: bytes, document: ExtractedDocument, settings: OcrSettings = OcrSettings()) -> ExtractedDocument:
     """Replace the text of the pages that need OCR; leave every other page as it is."""
-    todo = [(page, why) for page in document.pages if (why := needs_ocr(page))]
+    todo = pages_to_ocr(document.pages)
     if not todo or not settings.enabled:
         return document
     if settings.lang not in available_languages():
@@ -121,7 +138,8 @@ def _ocr_page(content: bytes, index: int, settings: OcrSettings, cache_dir: str)
     pixels = without_table_rules(pixels, min_run=max(40, settings.dpi // 3))
     height, width = pixels.shape
     pgm = b"P5\n%d %d\n255\n" % (width, height) + pixels.astype("uint8").tobytes()
-    cached, secret = _cache_entry(Path(cache_dir), pgm + f"|{settings.lang}|{settings.dpi}|{tesseract_version()}".encode())
+    mode = "" if settings.psm == 4 else f"|psm{settings.psm}"  # psm 4 keeps the cache key it always had
+    cached, secret = _cache_entry(Path(cache_dir), pgm + f"|{settings.lang}|{settings.dpi}|{tesseract_version()}{mode}".encode())
     hit = _read_cached(cached, secret)
     if hit is not None:
         return hit
@@ -129,7 +147,7 @@ def _ocr_page(content: bytes, index: int, settings: OcrSettings, cache_dir: str)
         image = Path(tmp) / "page.pgm"
         image.write_bytes(pgm)
         try:
-            done = subprocess.run(["tesseract", str(image), "stdout", "-l", settings.lang, "--psm", "4", "tsv"],
+            done = subprocess.run(["tesseract", str(image), "stdout", "-l", settings.lang, "--psm", str(settings.psm), "tsv"],
                                   capture_output=True, text=True, timeout=settings.page_timeout_s,
                                   env={**os.environ, "OMP_THREAD_LIMIT": "1"})
         except subprocess.TimeoutExpired as exc:

@@ -18,20 +18,21 @@ sys.path.insert(0, str(REPO))
 
 
 def main() -> None:
-    from extractors.ocr import OcrSettings, needs_ocr, ocr_document
+    from extractors.ocr import OcrSettings, ocr_document, pages_to_ocr
     from extractors.readers.pdf import read_pdf
     from transforms.structures.elections import extract_elections, read_problems, reconciles
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "elections")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "kommune-etl" / "ocr")
+    parser.add_argument("--psm", type=int, default=OcrSettings.psm, help="Tesseract page segmentation mode")
     args = parser.parse_args()
-    settings = OcrSettings(cache_dir=args.cache)
+    settings = OcrSettings(cache_dir=args.cache, psm=args.psm)
     total = ok = 0
     for path in sorted(args.corpus.glob("*.pdf")):
         content = path.read_bytes()
         document = read_pdf(content)
-        if not any(needs_ocr(page) for page in document.pages):
+        if not pages_to_ocr(document.pages):
             continue
         document = ocr_document(content, document, settings)
         protocols = extract_elections(document.pages)

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from conftest import REAL, SAMPLES_PDF
-from extractors.ocr import OcrSettings, available_languages, garbage_score, needs_ocr, parse_tsv
+from extractors.ocr import OcrSettings, available_languages, garbage_score, needs_ocr, pages_to_ocr, parse_tsv
 from kommune_etl.models import Page
 from kommune_etl.pipeline import ingest_paths, process_document, read_raw
 
@@ -180,3 +180,17 @@ def test_a_garbage_layer_without_images_is_ocrd():
     shifted = Page(1, " ".join(["9DOJSURWRNROO", "+DUVWDGNRPPXQH", ".RPPXQHVW\\UHYDOJHW"] * 10), has_images=False)
     assert needs_ocr(shifted) == "ocr_replaced_layer"          # Harstad: every glyph code shifted by three
     assert needs_ocr(Page(1, "Møteprotokoll for formannskapet " * 10, has_images=False)) is None
+
+
+def test_a_document_whose_layers_are_mostly_garbage_is_ocrd_whole():
+    """Harstad 2019: most pages score as noise, but a short page of `GLY` (`div`) or `RN` (`ok`) lines looks
+    like capitals; it shares the broken fonts, so its layer is replaced too. A clean document is left alone."""
+    shifted = " ".join(["9DOJSURWRNROO", "+DUVWDGNRPPXQH", ".RPPXQHVW\\UHYDOJHW"] * 10)
+    short = "\n".join(["GLY", "RN", "GLY", "9HQVWUH", "GLY"] * 6)
+    pages = [Page(1, shifted, has_images=False), Page(2, short, has_images=False), Page(3, shifted, has_images=False)]
+    assert needs_ocr(pages[1]) is None
+    assert [(p.number, why) for p, why in pages_to_ocr(pages)] == [
+        (1, "ocr_replaced_layer"), (2, "ocr_replaced_layer"), (3, "ocr_replaced_layer")]
+    clean = [Page(1, shifted, has_images=False)] + [Page(n, "Møteprotokoll for formannskapet " * 10, has_images=False)
+                                                     for n in (2, 3, 4)]
+    assert [p.number for p, _ in pages_to_ocr(clean)] == [1]
