@@ -223,6 +223,35 @@ def test_ocr_boxed_digit_read_only_where_the_row_decides_it():
     assert any(i.startswith("unreadable: D1.4 Venstre deviation") for i in p.issues)
 
 
+def test_ocr_lost_deviation_column_is_computed_and_the_columns_still_checked():
+    """Tolga 2019 p. 11: Tesseract drops a column of lone `0`s at the page's edge; Avvik is final − preliminary,
+    and both read columns are still held to their printed totals."""
+    text = (_OCR_PAGE.replace("4'l7", "417").replace("Parti Foreløpig Endelig Avvik", "Parti | Foreløpig Endelig |")
+            .replace(" 0:", "").replace(" -1\n", "\n").replace(" 2\n", "\n"))
+    p = _ocr_protocol(text)
+    assert (count(p, "D1.4", "Høyre").deviation, count(p, "D1.4", "Senterpartiet").deviation) == (-1, 2)
+    assert TableTotal("D1.4", "deviation", 2) in p.totals
+    assert "D1.4 deviation: the column is not in the OCR text; computed as final − preliminary" in p.notes
+    assert not [i for i in read_problems(p) if i.startswith(("D1.4", "unreadable: D1.4"))]
+    wrong = _ocr_protocol(text.replace("Høyre 260 259", "Høyre 260 269"))     # a misread still shows
+    assert any(i.startswith("D1.4 final: parties sum to") for i in read_problems(wrong))
+
+
+def test_ocr_digit_lookalike_letter_is_a_repaired_cell_the_total_checks():
+    """Frøya 2019 p. 54 reads `Helsepartiet 4 4` as `Helsepartiet A 4`."""
+    text = (_OCR_PAGE.replace("4'l7", "417").replace("Foreløpig Endelig Avvik", "Foreløpig Endelig")
+            .replace(" -1\n", "\n").replace(" 2\n", "\n")
+            .replace("Partiet De Kristne 6 6 0:", "Foreløpig Endelig\nHelsepartiet A 4\nPartiet De Kristne 2 2"))
+    p = _ocr_protocol(text.replace("Parti Foreløpig Endelig", "Parti"))
+    helse = count(p, "D1.4", "Helsepartiet")
+    assert (helse.party_code, helse.preliminary, helse.final, helse.deviation) == ("HELSE", 4, 4, 0)
+    assert "D1.4 Helsepartiet preliminary: OCR read 'A', taken as 4 (a letter OCR reads for that digit)" in p.notes
+    assert count(p, "D1.4", "Partiet De Kristne").party_code == "KRISTNE"    # the header line is not a label
+    assert not [i for i in read_problems(p) if "D1.4" in i]
+    wrong = _ocr_protocol(text.replace("Parti Foreløpig Endelig", "Parti").replace("Helsepartiet A 4", "Helsepartiet S 4"))
+    assert any(i.startswith("D1.4 preliminary: parties sum to") for i in read_problems(wrong))
+
+
 # --------------------------------------------------------------------------------------------------
 # Reconciliation on hand-made protocols
 # --------------------------------------------------------------------------------------------------

@@ -199,14 +199,16 @@ class _Unreadable:
 
 
 class _Repaired(int):
-    """A boxed digit (`8)`: a 0 against a cell's edge, as often as not) read as the one value the row's own
-    arithmetic allows (deviation = final − preliminary); `printed` keeps what OCR saw."""
+    """An OCR cell read as the one value its evidence allows: a boxed digit (`8)`: a 0 against a cell's edge, as
+    often as not) by the row's own arithmetic (deviation = final − preliminary), a digit look-alike letter by
+    its shape; `printed` keeps what OCR saw and `why` the evidence."""
 
     printed: str
+    why: str
 
-    def __new__(cls, value: int, printed: str):
+    def __new__(cls, value: int, printed: str, why: str = "final − preliminary"):
         number = super().__new__(cls, value)
-        number.printed = printed
+        number.printed, number.why = printed, why
         return number
 
 
@@ -338,6 +340,24 @@ def _repair_boxed_digits(option: list, check: Check) -> list | None:
     for i, value in zip(boxed, passing[0]):
         repaired[i] = _Repaired(value, option[i].text)
     return repaired
+
+
+#: Letters Tesseract reads for a lone digit in a table cell (`Helsepartiet A 4` for `Helsepartiet 4 4`).
+_DIGIT_LOOKALIKES = {"A": "4", "S": "5", "B": "8", "O": "0", "I": "1", "l": "1", "Z": "2", "G": "6", "T": "7"}
+
+
+def _lookalike_cell(label: str, tokens: Sequence[Token], k: int) -> tuple[str, tuple] | None:
+    """A row one number short whose label ends in a lone digit look-alike: that letter is the first cell.
+
+    The value is kept as repaired (what OCR printed is noted) and the column's printed total still checks it,
+    so a wrong repair shows as a sum that does not add up, never as a silent number."""
+    head, _, last = label.rpartition(" ")
+    if not head or last not in _DIGIT_LOOKALIKES or len(tokens) != k - 1:
+        return None
+    if any(not isinstance(t, str) or not _DIGITS.match(t) for t in tokens):
+        return None
+    return head, (_Repaired(int(_DIGIT_LOOKALIKES[last]), last, "a letter OCR reads for that digit"),
+                  *(int(t) for t in tokens))
 
 
 def _value(v) -> int | None:
@@ -636,8 +656,8 @@ def _key_figures(doc: _Doc, issues: list[str]) -> tuple[KeyFigures, set[int]]:
 # ---------------------------------------------------------------------------------------------------
 
 _TOTAL_ROW = re.compile(r"^(?:Totalt? (?:antall|tal)(?: på)? partifordelte|Sum$|Sum\b|Subtotal\b)", re.I)
-_HEADER_ROW = re.compile(r"^(?:Parti|Valglistens navn|Namn på vallista)\b|^(?:Antall|Tal|Endelig|Endeleg|Foreløpig|Førebels|Avvik"
-                         r"|Opptalte stemmesedler|Prosent)$", re.I)
+_HEADER_ROW = re.compile(r"^(?:Parti|Valglistens navn|Namn på vallista)\b|^(?:(?:Antall|Tal|Endelig|Endeleg|Foreløpig|Førebels"
+                         r"|Avvik|Opptalte stemmesedler|Prosent) ?)+$", re.I)   # a header of column words only, alone on its line
 _COLUMN_WORD = re.compile(r"^(?:Antall|Tal|Endelig|Endeleg|Foreløpig|Førebels|Avvik|Forhånd|Førehand|Valgting|Valting|Total)$", re.I)
 
 
@@ -694,6 +714,10 @@ def _rows(lines: Sequence[tuple[int, str]], k: int, sources: dict[int, str], che
                 rows.append(_Row(full, tuple(read[0]), page, read[1]))
                 pending = []
                 continue
+            if ocr and (lookalike := _lookalike_cell(label, tokens, k)):
+                rows.append(_Row(lookalike[0], lookalike[1], page, False))
+                pending = []
+                continue
             if ocr and not _HAS_DIGIT.search(label):
                 rows.append(_Row(label, tuple(_Unreadable(" ".join(map(str, tokens))) for _ in range(k)), page, False))
                 pending = []
@@ -727,10 +751,17 @@ def _party_table(doc: _Doc, code: str, columns: tuple[str, ...], issues: list[st
             return [], [], set()
         lines = section.lines
     check = _avvik_check if columns == ("preliminary", "final", "deviation") else None
+    derive_deviation = False
     if check and _deviation_column_lost(lines, doc.page_source):
-        # OCR kept the header's Foreløpig and Endelig but not Avvik (the column at the page's edge): read the two
+        # OCR kept the header's Foreløpig and Endelig but not Avvik (a column of lone digits at the page's edge,
+        # which Tesseract drops): read the two and compute Avvik, which the template prints as final − preliminary.
+        # Both columns are still checked against their printed totals, so the computed column is as sure as they.
         columns, check = ("preliminary", "final"), None
-        issues.append(f"unreadable: {name} deviation: the column is not in the OCR text")
+        if notes is None:
+            issues.append(f"unreadable: {name} deviation: the column is not in the OCR text")
+        else:
+            derive_deviation = True
+            notes.append(f"{name} deviation: the column is not in the OCR text; computed as final − preliminary")
     counts: list[PartyCount] = []
     totals: list[TableTotal] = []
     rows = _rows(lines, len(columns), doc.page_source, check)
@@ -739,8 +770,10 @@ def _party_table(doc: _Doc, code: str, columns: tuple[str, ...], issues: list[st
         return [], [], {p for p, _ in lines}
     for row in rows:
         values = dict(zip(columns, row.values))
+        if derive_deviation:
+            values["deviation"] = _difference(values["final"], values["preliminary"])
         if notes is not None:
-            notes += [f"{name} {row.label} {column}: OCR read {v.printed!r}, taken as {int(v)} (final − preliminary)"
+            notes += [f"{name} {row.label} {column}: OCR read {v.printed!r}, taken as {int(v)} ({v.why})"
                       for column, v in values.items() if isinstance(v, _Repaired)]
         unread = {column: v.text for column, v in values.items() if isinstance(v, _Unreadable)}
         if unread:
@@ -752,6 +785,13 @@ def _party_table(doc: _Doc, code: str, columns: tuple[str, ...], issues: list[st
         counts.append(PartyCount(name, row.label, party_code(row.label), _value(values.get("preliminary")),
                                  _value(values.get("final")), _value(values.get("deviation"))))
     return counts, totals, {p for p, _ in lines}
+
+
+def _difference(final, preliminary) -> int | None:
+    """final − preliminary where both were read as numbers; None where either is a dash or unread."""
+    if isinstance(final, int) and isinstance(preliminary, int):
+        return int(final) - int(preliminary)
+    return None
 
 
 _PRELIMINARY_FINAL_HEADER = re.compile(r"^(?:Parti\b.*)?\b(?:Foreløpig|Førebels)\b.*\b(?:Endelig|Endeleg)\b(?P<rest>.*)$", re.I)
