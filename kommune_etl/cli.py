@@ -47,13 +47,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def usage_problem(exc: BaseException) -> str | None:
     """A one-line explanation when the command was given something it cannot use (a --db that is no warehouse)."""
+    from warehouse.connection import NotAWarehouse
+
     text = str(exc).splitlines()[0] if str(exc) else ""
-    if type(exc).__module__.startswith(("duckdb", "_duckdb")) and (
+    if isinstance(exc, NotAWarehouse):
+        where, what = exc.path, text.rsplit("(", 1)[-1].rstrip(")")
+    elif type(exc).__module__.startswith(("duckdb", "_duckdb")) and (
             "not a valid DuckDB database file" in text or "Is a directory" in text):
-        where = text.split('"')[1] if text.count('"') >= 2 else "the --db path"
-        return (f"{where} is not a warehouse (a DuckDB file made by kommune-etl); pass the warehouse file with --db, "
-                "e.g. --db data/warehouse.duckdb, or a new file name to start one.")
-    return None
+        where, what = (text.split('"')[1] if text.count('"') >= 2 else "the --db path"), "not a DuckDB file"
+    else:
+        return None
+    return (f"{where} is not a warehouse ({what}; a warehouse is a DuckDB file made by kommune-etl); pass the "
+            "warehouse file with --db, e.g. --db data/warehouse.duckdb, or a new file name to start one.")
 
 
 _NO_SPACE = ("No space left", "File too large", "Disk quota exceeded", "Could not write file", "Could not truncate")
@@ -377,10 +382,14 @@ def write_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> Non
         from rich.console import Console
         from rich.table import Table
 
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:  # rich exits 1 itself; `main` ends a closed pipe as every format does
+                raise BrokenPipeError
+
         table = Table(*columns, show_lines=False)
         for row in rows:
             table.add_row(*["" if v is None else str(v) for v in row])
-        Console(file=out, width=max(100, Console().width)).print(table)
+        _Console(file=out, width=max(100, Console().width)).print(table)
         print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
 
 

@@ -258,8 +258,12 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
 def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits(),
                  on_document: ProgressCallback | None = None, command: str = "ingest",
                  ocr: OcrSettings | None = None, check_quality: bool = True, alerts=None,
-                 mask_pii: bool = True) -> IngestSummary:
-    """Ingest files and folders into the warehouse at ``db_path``; report each document's outcome."""
+                 mask_pii: bool = True, on_processed: ProgressCallback | None = None) -> IngestSummary:
+    """Ingest files and folders into the warehouse at ``db_path``; report each document's outcome.
+
+    ``on_document(path, outcome)`` is called once per document when its outcome is final (after its batch of
+    up to VALIDATION_BATCH documents is validated and loaded); ``on_processed(path, status)`` as soon as a
+    document new to the warehouse is read and analysed, so a progress display moves per document, not per batch."""
     listing = list_inbox(paths)
     files = listing.files
     ocr = ocr or ocr_settings_for(db_path)
@@ -268,7 +272,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
         run.summary.skipped.extend((name(path), reason) for path, reason in listing.skipped)
         for start in range(0, len(files), VALIDATION_BATCH):
             batch = files[start:start + VALIDATION_BATCH]
-            for path, outcome in _ingest_batch(run, batch, limits, ocr, check_quality, mask_pii, name):
+            for path, outcome in _ingest_batch(run, batch, limits, ocr, check_quality, mask_pii, name, on_processed):
                 if on_document:
                     on_document(path, outcome)
     return run.summary
@@ -376,7 +380,7 @@ def _prepare(run: WarehouseRun, source: str, sha256: str):
 
 
 def _ingest_batch(run: WarehouseRun, paths: list[Path], limits: Limits, ocr: OcrSettings, check_quality: bool,
-                  mask_pii: bool, name: Callable[[str], str]):
+                  mask_pii: bool, name: Callable[[str], str], on_processed: ProgressCallback | None = None):
     """Archive and process each document, validate the batch together, then load one by one."""
     pending = []
     copies: dict[str, list[RawDocument]] = {}  # the same bytes at a second path in this batch: one document
@@ -399,6 +403,8 @@ def _ingest_batch(run: WarehouseRun, paths: list[Path], limits: Limits, ocr: Ocr
             continue
         copies[raw.sha256] = []
         pending.append((path, state, change, process_document(raw, limits, ocr=ocr, mask_pii=mask_pii)))
+        if on_processed:
+            on_processed(path, pending[-1][3].status.value)
     checked = validate_batch([p[3] for p in pending], check_quality, quality_root(run.con))
     for (path, state, change, _), (result, validation) in zip(pending, checked):
         yield path, _load_one(run, result, validation, state, change)

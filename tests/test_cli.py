@@ -114,6 +114,32 @@ def test_a_db_that_is_no_warehouse_is_one_line_and_exit_2(tmp_path):
             assert line.startswith(f"kommune-etl: {db} is not a warehouse") and "--db" in line
 
 
+def test_a_sqlite_file_or_someone_elses_duckdb_as_db_is_one_line_and_exit_2(tmp_path):
+    """Issue 20, point 7: a SQLite file as --db made DuckDB try to download its SQLite extension (a traceback
+    offline); a DuckDB file kommune-etl did not make gave CatalogError tracebacks on status, report, quality and
+    person, and `ingest` would have added the warehouse's tables to it."""
+    import sqlite3
+
+    import duckdb
+
+    sqlite = tmp_path / "notebook.db"
+    with sqlite3.connect(sqlite) as con:
+        con.execute("CREATE TABLE t (x)")
+    theirs = tmp_path / "analysis.duckdb"
+    with duckdb.connect(str(theirs)) as con:
+        con.execute("CREATE TABLE budget AS SELECT 1 AS x")
+    for db, what in ((sqlite, "a SQLite database"), (theirs, "a DuckDB database that kommune-etl did not make")):
+        for command in (("status",), ("quality",), ("person", "Vordal"), ("query", "SELECT 1"),
+                        ("ingest", str(SAMPLES_TEXT / "ikt_orkide_arsmelding_2023_faggrupper.txt"))):
+            done = run(*command, "--db", str(db))
+            assert done.returncode == 2, (command, db, done.stderr[-300:])
+            (line,) = done.stderr.strip().splitlines()
+            assert line.startswith(f"kommune-etl: {db} is not a warehouse ({what}; "), line
+    with duckdb.connect(str(theirs), read_only=True) as con:  # nothing was added to their database
+        assert con.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("budget",)]
+    assert not (tmp_path / "raw").exists()
+
+
 def test_query_into_a_closed_pipe_ends_quietly(tmp_path):
     """`kommune-etl query … | head -1` died with BrokenPipeError."""
     db = tmp_path / "w.duckdb"
@@ -124,3 +150,37 @@ def test_query_into_a_closed_pipe_ends_quietly(tmp_path):
     reader.stdout.close()  # what `head -1` does after its line
     assert reader.wait(timeout=60) == 0
     assert b"Traceback" not in reader.stderr.read()
+    # the table format too: rich caught the broken pipe itself and exited 1, "a query failed" by the contract
+    for command in (("query", "SELECT 1 AS one"), ("status",)):
+        reader = subprocess.Popen([*EXE, *command, "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        reader.stdout.close()  # `| true`: the reader is gone before the first write
+        assert reader.wait(timeout=60) == 0, command
+        assert reader.stderr.read() == b"", command
+
+
+def test_the_progress_bar_is_drawn_on_stderr_when_stdout_is_redirected(tmp_path):
+    """Issue 20, point 7: rich drew the bar on stdout, so `ingest … > log` (stderr still a terminal) showed no
+    bar and left a blank line in the log. The bar goes to the terminal on stderr; stdout gets the summary only."""
+    import pty
+    import re
+
+    terminal, child_side = pty.openpty()
+    ingest = subprocess.Popen([*EXE, "ingest", str(SAMPLES_TEXT), "--db", str(tmp_path / "w.duckdb")],
+                              stdin=child_side, stdout=subprocess.PIPE, stderr=child_side,
+                              env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "160"})
+    os.close(child_side)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(terminal)
+    out = ingest.stdout.read().decode()
+    assert ingest.wait(timeout=300) == 0
+    plain = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", drawn).decode("utf-8", "replace")
+    assert re.search(r"ingest .* 5/5 .* new +ks_tilskuddsbrev", plain), plain[-500:]
+    assert out.splitlines()[0].startswith("documents: 5 new, 0 unchanged, 0 updated, 0 quarantined; 5 pages")

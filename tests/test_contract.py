@@ -338,3 +338,22 @@ def test_the_compose_binary_rejects_an_invalid_file(tmp_path):
     done = subprocess.run([str(_compose_binary()), "-f", str(bad), "config", "-q"], capture_output=True, text=True,
                           timeout=120, env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)})
     assert done.returncode != 0 and "no_such_key" in done.stderr
+
+
+def test_what_the_readme_steps_and_tools_generate_is_git_ignored_and_stays_out_of_the_sdist(tmp_path):
+    """Issue 20, point 7: after the README's steps (`kommune-etl demo`, the Airflow laptop path, the Docker path's
+    `.env`) and the tools (pytest, ruff, import-linter, uv build), `git status` stays clean; the sdist, which
+    hatchling builds from what the root .gitignore lets through, carries none of it."""
+    if subprocess.run(["git", "-C", str(REPO), "rev-parse"], capture_output=True).returncode:
+        pytest.skip("not a git checkout")
+    generated = [".airflow/airflow.db", ".airflow/logs/dag_id=x/attempt=1.log", ".env", "data/warehouse.duckdb",
+                 "data/inbox/broken.pdf", "data/gx/uncommitted/data_docs/local_site/index.html", "reports/html/index.html",
+                 "dist/kommune_etl-0.1.0-py3-none-any.whl", ".import_linter_cache/dags.meta.json", "staging/a.pkl",
+                 "kommune_etl/__pycache__/cli.cpython-311.pyc", ".pytest_cache/v/cache/nodeids", "warehouse.duckdb"]
+    done = subprocess.run(["git", "-C", str(REPO), "check-ignore", "--no-index", "--verbose", "--non-matching",
+                           *generated], capture_output=True, text=True)
+    not_ignored = [line.split("\t")[-1] for line in done.stdout.splitlines() if line.startswith("::")]
+    assert not_ignored == []
+    kept = subprocess.run(["git", "-C", str(REPO), "check-ignore", "--no-index", "pyproject.toml", "sources.example.toml",
+                           "kommune_etl/cli.py", "dags/warehouse_refresh.py"], capture_output=True, text=True)
+    assert kept.stdout == ""  # nothing of the project itself is ignored

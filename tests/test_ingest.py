@@ -192,3 +192,30 @@ def test_an_applied_migration_edited_later_is_a_clear_error(db_path):
     done = subprocess.run([sys.executable, "-m", "kommune_etl.cli", "status", "--db", str(db_path)], cwd=REPO,
                           capture_output=True, text=True)
     assert done.returncode == 3 and len(done.stderr.strip().splitlines()) == 1 and "0005_" in done.stderr
+
+
+def test_progress_moves_per_document_not_per_validated_batch(db_path):
+    """Issue 20, point 7: the bar sat at 0/N until a whole batch of 32 was read, validated and loaded. Each
+    document is now reported as soon as it is read, then again (without counting twice) when it is loaded."""
+    from kommune_etl.progress import DocumentProgress
+
+    events, advances = [], []
+    bar = DocumentProgress(lambda advance, description: advances.append((advance, description.split()[0])))
+
+    def processed(path, status):
+        events.append(("read", path.name, status))
+        bar.processed(path, status)
+
+    def done(path, outcome):
+        events.append(("done", path.name, outcome))
+        bar.done(path, outcome)
+
+    names = sorted(p.name for p in SAMPLES_TEXT.glob("*.txt"))
+    ingest_paths([SAMPLES_TEXT], db_path, on_processed=processed, on_document=done, check_quality=False)
+    assert events == [("read", n, "ok") for n in names] + [("done", n, "new") for n in names]
+    assert advances == [(1, "read")] * 5 + [(0, "new")] * 5  # 1/5 … 5/5 while reading; loading only relabels
+
+    events.clear(), advances.clear()
+    ingest_paths([SAMPLES_TEXT], db_path, on_processed=processed, on_document=done, check_quality=False)
+    assert events == [("done", n, "unchanged") for n in names]  # nothing to read: each is counted when passed over
+    assert advances == [(1, "unchanged")] * 5

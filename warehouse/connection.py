@@ -52,13 +52,52 @@ def open_published(db_path: Path) -> duckdb.DuckDBPyConnection:
     return open_warehouse(snapshot if snapshot.exists() else db_path, read_only=True)
 
 
+class NotAWarehouse(ValueError):
+    """The path given as the warehouse is a folder, another kind of file (SQLite, text, …) or a DuckDB file that
+    kommune-etl did not make: a usage error, said in one line, and nothing is written to it."""
+
+    def __init__(self, db_path: Path, what: str):
+        self.path = Path(db_path).absolute()
+        super().__init__(f"{self.path} is not a warehouse ({what})")
+
+
+#: Bytes 8-11 of every DuckDB database file (after the block checksum).
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def _refuse_other_files(db_path: Path) -> None:
+    """Before DuckDB opens it: a folder or a file that is no DuckDB database. DuckDB would otherwise take a
+    SQLite file for one to attach (and try to download its SQLite extension), or fail with a traceback."""
+    if db_path.is_dir():
+        raise NotAWarehouse(db_path, "it is a folder")
+    with open(db_path, "rb") as handle:
+        head = handle.read(16)
+    if head[8:12] != _DUCKDB_MAGIC:
+        kind = "a SQLite database" if head.startswith(b"SQLite format 3") else \
+            "an empty file" if not head else "not a DuckDB file"
+        raise NotAWarehouse(db_path, kind)
+
+
+def _refuse_other_databases(con: duckdb.DuckDBPyConnection, db_path: Path, read_only: bool) -> None:
+    """A DuckDB file without `schema_migrations` is not a warehouse: not read as one (every query would fail on a
+    missing table), and not migrated into one when it holds someone else's tables (forty tables added to them).
+    An empty DuckDB file may become a warehouse."""
+    tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()"
+                                              " WHERE database_name = current_database()").fetchall()]
+    if "schema_migrations" not in tables and (read_only or tables):
+        con.close()
+        raise NotAWarehouse(db_path, "a DuckDB database that kommune-etl did not make")
+
+
 def open_warehouse(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (and, for writers, create and migrate) the DuckDB file."""
     db_path = Path(db_path)
     if read_only:
         if not db_path.exists():
             raise FileNotFoundError(f"no warehouse at {db_path}; run `kommune-etl ingest` first or pass --db")
+        _refuse_other_files(db_path)
         con = duckdb.connect(str(db_path), read_only=True)
+        _refuse_other_databases(con, db_path, read_only=True)
         try:
             check_applied(con)  # a reader of a warehouse that lacks an edited migration is told, not misled
         except BaseException:
@@ -68,7 +107,9 @@ def open_warehouse(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyCon
     db_path.parent.mkdir(parents=True, exist_ok=True)
     if not db_path.exists():
         _create(db_path)
+    _refuse_other_files(db_path)
     con = duckdb.connect(str(db_path))
+    _refuse_other_databases(con, db_path, read_only=False)
     _bring_up_to_date(con)
     return con
 

@@ -2,7 +2,8 @@
 
 The inbox is the boundary: a symbolic link (to a host file or a folder elsewhere), a device, a pipe or a
 socket is never followed or read, and neither are hidden files or a folder's own bookkeeping (manifests,
-metadata spreadsheets). Each is skipped with a reason the run reports.
+metadata spreadsheets, READMEs). Each is skipped and counted: with a reason the run reports, or (hidden files
+and folders, e.g. `.DS_Store`, macOS's `._name.pdf`, `.git`) in one count.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from kommune_etl.models import RawDocument
 
 #: A folder's own bookkeeping next to the documents: listings, checksums, metadata sheets and READMEs, not records.
 _BOOKKEEPING = re.compile(r"(?i)^(?:manifest|index|sha256sums?|md5sums?|checksums?|metadata|filelist|files|readme|les ?meg)"
-                          r"(?:[._-][\w.-]*)?\.(?:tsv|csv|txt|md|json|xlsx?|ods|md5|sha256)$|\.(?:tsv|csv|xlsx?|ods|json)$")
+                          r"(?:[._-][\w.-]*)?\.(?:tsv|csv|txt|md|json|xlsx?|ods|md5|sha256)$|\.(?:tsv|csv|xlsx?|ods|json)$"
+                          r"|^(?:readme|les[ _-]?meg)(?:\.rst)?$")  # a README without an extension too
 
 
 @dataclass
 class Listing:
     files: list[Path] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path as printable text, reason)
+    hidden: int = 0  # hidden files and folders below a named folder: skipped, counted, not named one by one
 
 
 def printable(path: Path | str) -> str:
@@ -41,7 +44,7 @@ def _skip_reason(path: Path, info: os.stat_result) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file (device, pipe or socket)"
     if _BOOKKEEPING.search(path.name):
-        return "folder bookkeeping (manifest, checksums or a metadata sheet), not a record"
+        return "folder bookkeeping (a manifest, checksums, a metadata sheet or a README), not a record"
     if path.name.endswith(".part"):
         return "an unfinished download (fetch writes `.part` and renames it when the body is complete)"
     return None
@@ -76,13 +79,16 @@ def _walk(folder: Path, listing: Listing):
             linked = (root_path / name).is_symlink()
             if linked:
                 listing.skipped.append((printable(root_path / name), _LINK))
+            elif name.startswith("."):
+                listing.hidden += 1  # the folder, not what is in it (`.git` is one)
             if linked or name.startswith("."):
                 dirs.remove(name)
         dirs.sort()
         for name in sorted(files):
             child = root_path / name
             if name.startswith("."):
-                continue  # hidden files (editor swap files, .DS_Store) are not records and not worth a line
+                listing.hidden += 1  # .DS_Store, ._name.pdf (macOS), editor swap files: not records, one count
+                continue
             try:
                 info = child.lstat()
             except OSError:
