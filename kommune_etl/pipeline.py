@@ -1,8 +1,10 @@
 """The stage functions every entry point calls: the CLI, the Airflow tasks and the tests.
 
-`process_document` takes bytes through read → classify → metadata → entities → structures and returns a DocumentResult; it
-touches no database. `ingest_paths` archives, skips what is known, processes and loads, one
-document at a time, and never lets one document end the run.
+`process_document` (kommune_etl.processing, re-exported here) takes bytes through read → classify → metadata →
+entities → structures and returns a DocumentResult; it touches no database. `ingest_paths` archives, skips what is
+known, processes and loads, one document at a time, and never lets one document end the run. The processing
+module (spaCy, readers, reference data) is imported only when a document needs processing: a night with nothing
+new does not pay for it.
 """
 
 from __future__ import annotations
@@ -12,24 +14,14 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from functools import cache
 from pathlib import Path
 
-from extractors.ocr import OcrSettings, ocr_document
-from extractors.readers import preload_libraries, read_document
-from extractors.sandbox import Limits, read_isolated, run_bounded
-from extractors.sniff import PDF, sniff_media_type
+from extractors.ocr import OcrSettings
+from extractors.sandbox import Limits
 from extractors.sources.folder import list_inbox, printable, read_raw  # noqa: F401 (read_raw: re-exported)
 from kommune_etl import __version__
 from kommune_etl.discover import source_names_for
-from kommune_etl.models import (DocumentError, DocumentResult, ExtractedDocument, Page, RawDocument, ReadError, ReasonCode,
-                                Status)
-from transforms.classify import classify
-from transforms.metadata import extract_metadata
-from transforms.nlp.pipeline import extract_entities
-from transforms.pii import mask, personal_data
-from transforms.structures import extract_structures
-from transforms.structures.list_names import election_entities
+from kommune_etl.models import DocumentError, DocumentResult, RawDocument, ReadError, ReasonCode, Status
 from warehouse.archive import RawArchive
 from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
 from warehouse.cases import rebuild_cases
@@ -40,128 +32,13 @@ from warehouse.quality import record_quality_run
 from warehouse.search import rebuild_search_index
 
 
-def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: str | None = None,
-                     ocr: OcrSettings = OcrSettings(), mask_pii: bool = True) -> DocumentResult:
-    """Run one document through every stage that needs no database, each bounded by ``limits`` in time and memory.
+def __getattr__(name: str):
+    """`process_document` and its helpers, imported on first use (see the module docstring)."""
+    if name in ("process_document", "_warm_up", "_analyse"):
+        from kommune_etl import processing
 
-    A PDF is read in one bounded child, OCR'd page by page in others (a long scan is not one budget), then
-    analysed in a last one; any other format is read and analysed in a single bounded child. A document that
-    runs out of time or memory is rejected with that reason and keeps no pages (they were never masked)."""
-    media_type = raw.media_type or sniff_media_type(raw.content, raw.source)
-    base = dict(sha256=raw.sha256, source=raw.source, byte_size=len(raw.content), media_type=media_type)
-    try:
-        if not raw.content:
-            raise ReadError(ReasonCode.EMPTY, "the file is empty (0 bytes)")
-        _warm_up()
-        if media_type == PDF:
-            extracted = ocr_document(raw.content, read_isolated(raw.content, media_type, limits, pdf_backend), ocr)
-            return run_bounded(_analyse, (base, extracted, limits.max_text_chars, mask_pii), {}, limits.timeout_s,
-                               limits.memory_mb, "the analysis")
-        if len(raw.content) > limits.max_bytes:
-            raise ReadError(ReasonCode.TOO_LARGE, f"{len(raw.content)} bytes is over the limit of {limits.max_bytes} bytes")
-        preload_libraries(media_type)
-        return run_bounded(_read_and_analyse, (base, raw.content, media_type, limits.max_text_chars, mask_pii), {},
-                           limits.timeout_s, limits.memory_mb, "reading and analysis")
-    except ReadError as exc:
-        return DocumentResult(**base, status=Status.REJECTED, error=exc.as_error(raw.source))
-
-
-def _read_and_analyse(base: dict, content: bytes, media_type: str, max_text_chars: int, mask_pii: bool) -> DocumentResult:
-    return _analyse(base, read_document(content, media_type), max_text_chars, mask_pii)
-
-
-_WARM_UP_TEXT = ("Steinkjer kommune\nMøteprotokoll\nUtval: Kommunestyret\nMøtedato: 12.03.2024\n"
-                 "Sak 12/24 Tilskott til kulturhus 2024–2025\nBehandling: Forslag fra Arbeiderpartiet (Ap).\n"
-                 "Vedtak: Kommunestyret gir kr 1 250 000 til Trøndelag fylkeskommune. Enstemmig vedtatt.\n")
-
-
-@cache
-def _warm_up() -> None:
-    """Run the analysis once in this process on a short text, so every forked analysis starts with the
-    language pipeline and the reference data already loaded (copy-on-write) instead of loading them again."""
-    page = Page(number=1, text=_WARM_UP_TEXT)
-    _analyse(dict(sha256="0" * 64, source="warm-up", byte_size=0, media_type="text/plain"),
-             ExtractedDocument(pages=(page,), extractor="warm-up", media_type="text/plain"), 10_000, True)
-
-
-def _analyse(base: dict, extracted: ExtractedDocument, max_text_chars: int, mask_pii: bool) -> DocumentResult:
-    """Every stage after reading: bound the text, mask personal data, then metadata, classification, entities
-    and structures. Runs in a bounded child; a stage's exception becomes the reason code `stage_failed`."""
-    extracted = _without_nul(extracted)
-    extracted, truncated = _bounded_text(extracted, max_text_chars)
-    if not any(p.text.strip() for p in extracted.pages):
-        raise ReadError(ReasonCode.NO_TEXT_LAYER, f"all {len(extracted.pages)} pages are images without a text layer "
-                                                  "(a scan) and OCR is switched off")
-    stage = "personal data"
-    try:
-        extracted, pii = _mask_personal_data(extracted, mask_pii)
-        stage = "metadata"
-        meta = extract_metadata(extracted.pages, extracted.metadata_title)
-        if mask_pii and meta.title:  # a title from the file's own metadata never passed the page masking
-            title_findings = personal_data(meta.title)
-            if title_findings:
-                meta = replace(meta, title=mask(meta.title, title_findings))
-                pii = pii + tuple((0, f.kind) for f in title_findings)
-        stage = "classify"
-        classification = classify(extracted.pages, meta.title)
-        stage = "entities"
-        entities = extract_entities(extracted.pages, meta.reference_date())
-        stage = "structures"
-        structures = extract_structures(extracted.pages, classification.doc_type, meta.reference_date(), entities)
-        entities = election_entities(entities, extracted.pages, structures.elections)
-    except MemoryError:
-        raise  # over the memory budget: the bounded child reports `too_large`
-    except Exception as exc:  # one document's bug must not end the run: it becomes a reason code
-        error = ReadError(ReasonCode.STAGE_FAILED, f"the {stage} stage failed ({type(exc).__name__}: {exc})")
-        pages = extracted.pages if stage != "personal data" or not mask_pii else ()
-        return DocumentResult(**base, status=Status.REJECTED, extractor=extracted.extractor, pages=pages,
-                              error=error.as_error(base["source"]))
-    return DocumentResult(
-        **base,
-        status=Status.OK,
-        doc_type=classification.doc_type,
-        doc_type_evidence=classification.evidence,
-        title=meta.title,
-        document_date=meta.document_date,
-        document_year=meta.document_year,
-        extractor=extracted.extractor,
-        pages=extracted.pages,
-        entities=entities,
-        structures=structures,
-        pii=pii,
-        text_truncated_chars=truncated,
-    )
-
-
-def _bounded_text(extracted, max_chars: int):
-    """Keep whole pages up to ``max_chars`` and cut the page that crosses it; return how much was cut."""
-    total = sum(len(p.text) for p in extracted.pages)
-    if total <= max_chars:
-        return extracted, 0
-    kept, budget = [], max_chars
-    for page in extracted.pages:
-        if budget <= 0:
-            break
-        kept.append(page if len(page.text) <= budget else replace(page, text=page.text[:budget]))
-        budget -= len(kept[-1].text)
-    return replace(extracted, pages=tuple(kept)), total - sum(len(p.text) for p in kept)
-
-
-def _without_nul(extracted):
-    """NUL characters from any reader are dropped (offsets are taken after this): no database or tool wants them."""
-    if not any("\x00" in p.text for p in extracted.pages):
-        return extracted
-    return replace(extracted, pages=tuple(replace(p, text=p.text.replace("\x00", "")) for p in extracted.pages))
-
-
-def _mask_personal_data(extracted, mask_pii: bool):
-    """Find personal data on every page; mask it in the text (same length, so offsets hold) unless off."""
-    found, pages = [], []
-    for page in extracted.pages:
-        findings = personal_data(page.text)
-        found.extend((page.number, f.kind) for f in findings)
-        pages.append(replace(page, text=mask(page.text, findings)) if findings and mask_pii else page)
-    return (replace(extracted, pages=tuple(pages)) if found else extracted), tuple(found)
+        return getattr(processing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -175,12 +52,18 @@ class IngestSummary:
     run_id: int | None = None
     rejected: list[DocumentResult] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): never read, e.g. a symlink
+    hidden: int = 0  # hidden files and folders in the inbox (.DS_Store, ._name.pdf): skipped, only counted
     alerted: list[str] = field(default_factory=list)  # channels that delivered this run's alert
     data_docs: str | None = None  # GX Data Docs index of this warehouse
 
     @property
     def documents(self) -> int:
         return self.new + self.unchanged + self.updated + self.quarantined
+
+    @property
+    def paths_skipped(self) -> int:
+        """Paths passed over as no documents to read (`runs.paths_skipped`)."""
+        return len(self.skipped) + self.hidden
 
 
 ProgressCallback = Callable[[Path, str], None]
@@ -221,10 +104,6 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
                          " VALUES (?, ?, ?, ?) RETURNING run_id",
                          [command, datetime.now(timezone.utc), __version__, mask_pii]).fetchone()[0]
     run = WarehouseRun(con, RawArchive(raw_archive_dir(db_path)), summary, run_id, Path(db_path))
-    if check_quality:  # GX names this run's results after it (Data Docs list them by run, not as `__none__`)
-        from quality.validate import validator_for
-
-        validator_for(quality_root(con)).run_name = f"kommune-etl-run-{run_id}"
     try:
         yield run
     finally:
@@ -237,17 +116,24 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
         summary.run_id = run_id
         con.execute(
             "UPDATE runs SET finished_at = ?, documents_new = ?, documents_unchanged = ?, documents_updated = ?,"
-            " documents_quarantined = ?, pages = ?, seconds = ?, outcome = 'completed' WHERE run_id = ?",
+            " documents_quarantined = ?, pages = ?, seconds = ?, outcome = 'completed', paths_skipped = ? WHERE run_id = ?",
             [datetime.now(timezone.utc), summary.new, summary.unchanged, summary.updated, summary.quarantined,
-             summary.pages, summary.seconds, run_id],
+             summary.pages, summary.seconds, summary.paths_skipped, run_id],
         )
         report = None
-        if check_quality:
+        if check_quality and (summary.new or summary.updated or summary.quarantined):
             from quality.validate import validator_for
             from quality.warehouse_checks import check_warehouse
 
+            validator_for(quality_root(con)).run_name = gx_run_name(run_id)
             check_warehouse(con, run_id, quality_root(con))
             report = validator_for(quality_root(con)).build_data_docs()
+        elif check_quality:  # nothing loaded: no content check can have changed, and nothing was validated
+            from quality.run_size import record_run_size_checks
+            from quality.site import data_docs_index
+
+            record_run_size_checks(con, run_id)
+            report = data_docs_index(quality_root(con))
         record_quality_run(con, run_id, datetime.now(timezone.utc), report)
         summary.data_docs = report
         summary.alerted = _alert(con, run_id, db_path, alerts)
@@ -270,6 +156,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, limits: Limits = Limits()
     with warehouse_run(db_path, command, check_quality, alerts, mask_pii) as run:
         name = source_names_for(db_path, mask_pii)
         run.summary.skipped.extend((name(path), reason) for path, reason in listing.skipped)
+        run.summary.hidden = listing.hidden
         for start in range(0, len(files), VALIDATION_BATCH):
             batch = files[start:start + VALIDATION_BATCH]
             for path, outcome in _ingest_batch(run, batch, limits, ocr, check_quality, mask_pii, name, on_processed):
@@ -297,6 +184,8 @@ def process_for_load(raws: Iterable[RawDocument], db_path: Path, limits: Limits 
                      mask_pii: bool = True, on_document: ProgressCallback | None = None) -> list[ProcessedDocument]:
     """Every database-free stage for a batch of documents, as the CLI runs them (OCR cache and GX project beside
     the warehouse; the batch validated together, so GX's fixed cost is paid once)."""
+    from kommune_etl.processing import process_document
+
     ocr = ocr_settings_for(db_path)
     name = source_names_for(db_path, mask_pii)
     archive = RawArchive(raw_archive_dir(db_path))
@@ -343,19 +232,28 @@ def _alert(con, run_id: int, db_path: Path, settings) -> list[str]:
     return send_alert(alert, settings or AlertSettings.from_env()) if alert else []
 
 
-def validate(result: DocumentResult, enabled: bool = True, gx_root: Path | None = None):
+def gx_run_name(run_id: int) -> str:
+    """GX's name for a pipeline run's results (Data Docs list them by run, not as `__none__`)."""
+    return f"kommune-etl-run-{run_id}"
+
+
+def validate(result: DocumentResult, enabled: bool = True, gx_root: Path | None = None, run_name: str | None = None):
     """The quality stage for one document (see `validate_batch`)."""
-    return validate_batch([result], enabled, gx_root)[0]
+    return validate_batch([result], enabled, gx_root, run_name)[0]
 
 
-def validate_batch(results: list[DocumentResult], enabled: bool = True, gx_root: Path | None = None):
+def validate_batch(results: list[DocumentResult], enabled: bool = True, gx_root: Path | None = None,
+                   run_name: str | None = None):
     """The quality stage: GX suites over a batch of documents' frames; an error-severity failure quarantines
-    that document. With ``gx_root`` the results are stored in that GX project (for Data Docs)."""
+    that document. With ``gx_root`` the results are stored in that GX project (for Data Docs), named ``run_name``.
+    GX is imported here, when there is something to check, not before."""
     checkable = [r for r in results if r.status is Status.OK] if enabled else []
     if not checkable:
         return [(r, None) for r in results]
     from quality.validate import validator_for
 
+    if run_name:
+        validator_for(gx_root).run_name = run_name
     validations = dict(zip((r.sha256 for r in checkable), validator_for(gx_root).validate_many(checkable)))
     out = []
     for result in results:
@@ -402,10 +300,12 @@ def _ingest_batch(run: WarehouseRun, paths: list[Path], limits: Limits, ocr: Ocr
             yield path, change.value
             continue
         copies[raw.sha256] = []
+        from kommune_etl.processing import process_document
+
         pending.append((path, state, change, process_document(raw, limits, ocr=ocr, mask_pii=mask_pii)))
         if on_processed:
             on_processed(path, pending[-1][3].status.value)
-    checked = validate_batch([p[3] for p in pending], check_quality, quality_root(run.con))
+    checked = validate_batch([p[3] for p in pending], check_quality, quality_root(run.con), gx_run_name(run.run_id))
     for (path, state, change, _), (result, validation) in zip(pending, checked):
         yield path, _load_one(run, result, validation, state, change)
     for sha256, raws in copies.items():
@@ -451,9 +351,11 @@ def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document:
         rows = con.execute("SELECT DISTINCT q.sha256, d.source, d.first_seen_at FROM quarantine q JOIN documents d USING (sha256)"
                            " WHERE q.resolved_at IS NULL ORDER BY d.source").fetchall()
         for sha256, source, first_seen in rows:
+            from kommune_etl.processing import process_document
+
             raw = RawDocument(run.archive.load(sha256), source)
             result, validation = validate(process_document(raw, limits, ocr=ocr_settings_for(db_path)), check_quality,
-                                          quality_root(con))
+                                          quality_root(con), gx_run_name(run.run_id))
             load_document(con, result, source_state(con, source, sha256), replace=True, validation=validation,
                           run_id=run.run_id)
             con.execute("UPDATE documents SET first_seen_at = ? WHERE sha256 = ?", [first_seen, sha256])

@@ -15,6 +15,7 @@ from functools import cache
 
 from kommune_etl.models import DocumentResult
 from quality import frames
+from quality.site import SITE
 from quality.suites import ERROR, QualitySettings, suite_specs
 
 FRAMES = {"documents": frames.document_frame, "entities": frames.entity_frame, "items": frames.item_frame,
@@ -251,7 +252,7 @@ def prune_results(root: Path, keep: int) -> int:
     import shutil
 
     store = root / "gx" / "uncommitted" / "validations"
-    site = root / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    site = root / SITE / "validations"
     removed = 0
     if not store.is_dir():
         return 0

@@ -7,7 +7,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from quality.suites import ERROR, WARNING
+from quality.run_size import BAND, SUITE, run_band
+from quality.severity import ERROR, WARNING
 
 ORPHAN_TABLES = ("pages", "entities", "grant_allocations", "agenda_items", "meetings")
 
@@ -17,16 +18,9 @@ def warehouse_frames(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, p
     orphans = {f"orphan_{t}": con.execute(f"SELECT count(*) FROM {t} x WHERE NOT EXISTS "
                                           f"(SELECT 1 FROM documents d WHERE d.sha256 = x.sha256)").fetchone()[0]
                for t in ORPHAN_TABLES}
-    seen, command = con.execute("SELECT documents_new + documents_unchanged + documents_updated + documents_quarantined,"
-                                " command FROM runs WHERE run_id = ?", [run_id]).fetchone()
-    previous = con.execute("SELECT median(documents_new + documents_unchanged + documents_updated + documents_quarantined)"
-                           " FROM (SELECT * FROM runs WHERE run_id < ? AND command = ? ORDER BY run_id DESC LIMIT 5)",
-                           [run_id, command]).fetchone()[0]
-    band = {"documents_seen": seen, "previous_median": previous,
-            "zero_after_documents": bool(seen == 0 and (previous or 0) > 0),
-            "ratio_to_previous": (seen / previous) if previous else None}
+    band = run_band(con, run_id)
     return {"warehouse_documents": documents, "warehouse_orphans": pd.DataFrame([orphans]),
-            "warehouse_runs": pd.DataFrame([band])}
+            SUITE: pd.DataFrame([band])}
 
 
 def warehouse_specs() -> dict[str, list[tuple[str, str, str, dict]]]:
@@ -34,11 +28,11 @@ def warehouse_specs() -> dict[str, list[tuple[str, str, str, dict]]]:
         "warehouse_documents": [("no_duplicate_documents", ERROR, "ExpectColumnValuesToBeUnique", {"column": "sha256"})],
         "warehouse_orphans": [(f"no_{c}", ERROR, "ExpectColumnValuesToBeBetween", {"column": c, "max_value": 0})
                               for c in (f"orphan_{t}" for t in ORPHAN_TABLES)],
-        "warehouse_runs": [
+        SUITE: [
             ("run_not_empty_after_documents", ERROR, "ExpectColumnValuesToBeInSet",
              {"column": "zero_after_documents", "value_set": [False]}),
             ("run_size_within_band", WARNING, "ExpectColumnValuesToBeBetween",
-             {"column": "ratio_to_previous", "min_value": 0.5, "max_value": 2.0}),
+             {"column": "ratio_to_previous", "min_value": BAND[0], "max_value": BAND[1]}),
         ],
     }
 

@@ -123,7 +123,7 @@ def test_migrations_are_recorded_and_applied_once(db_path):
 
 
 def test_a_failing_stage_quarantines_one_document_and_the_batch_goes_on(db_path, monkeypatch):
-    import kommune_etl.pipeline as pipeline
+    import kommune_etl.processing as pipeline  # where the stages run
 
     real = pipeline.extract_structures
 
@@ -141,7 +141,7 @@ def test_a_failing_stage_quarantines_one_document_and_the_batch_goes_on(db_path,
 
 
 def test_reprocess_recovers_quarantined_documents_after_a_fix(db_path, monkeypatch):
-    import kommune_etl.pipeline as pipeline
+    import kommune_etl.processing as pipeline  # where the stages run
     from kommune_etl.pipeline import reprocess_quarantined
 
     real = pipeline.extract_structures

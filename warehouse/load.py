@@ -17,7 +17,6 @@ from kommune_etl import __version__
 from kommune_etl.models import DocumentResult, Status
 from warehouse.bulk import insert_rows
 from warehouse.quality import insert_validation
-from warehouse.structures import insert_structures
 
 
 _STAGE_OF = {"stage_failed": "transform", "load_failed": "load", "quality_failed": "validate"}
@@ -89,6 +88,8 @@ def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state:
             _insert_entities(con, result)
             _insert_quality_issues(con, result, validation)
             if result.structures is not None:
+                from warehouse.structures import insert_structures  # the readers' records: imported when loading
+
                 insert_structures(con, result.sha256, result.structures)
         if validation is not None:
             insert_validation(con, run_id, result, validation)
