@@ -133,11 +133,11 @@ def test_politics_decisions_votes_and_attendance(ro):
 
 def test_every_extension_we_use_loads_from_its_wheel():
     con = duckdb.connect()
-    for name in ("fts", "ducklake", "postgres_scanner"):
+    for name in ("ducklake", "postgres_scanner"):
         assert extension_file(name).is_file()
         load_extension(con, name)
     loaded = {r[0] for r in con.execute("SELECT extension_name FROM duckdb_extensions() WHERE loaded").fetchall()}
-    assert {"fts", "ducklake", "postgres_scanner"} <= loaded
+    assert {"ducklake", "postgres_scanner"} <= loaded
 
 
 def test_full_text_search_ranks_pages_and_stems_norwegian(ro):
@@ -168,6 +168,27 @@ def test_search_index_follows_the_documents(sample_warehouse, tmp_path):
     assert [(h.title is not None, h.page_number) for h in hits] == [(True, 1)]
     assert _one(con, "SELECT count(*) FROM search_pages")[0] == _one(
         con, "SELECT count(*) FROM pages JOIN document_years USING (sha256)")[0]
+
+
+def test_search_index_updates_only_what_changed(sample_warehouse, tmp_path):
+    """Issue 21: a run indexes its own pages, retires the ones no longer readable, and touches nothing else."""
+    from warehouse.search import rebuild_search_index, terms
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(sample_warehouse, db)
+    con = open_warehouse(db)
+    assert rebuild_search_index(con) is False                             # nothing changed: nothing done
+    before = con.execute("SELECT page_key, term, tf FROM search_terms ORDER BY ALL").fetchall()
+    gone = _one(con, "SELECT sha256 FROM documents WHERE source LIKE '%kristiansand%' ORDER BY source LIMIT 1")[0]
+    con.execute("DELETE FROM pages WHERE sha256 = ?", [gone])
+    assert rebuild_search_index(con) is True
+    after = con.execute("SELECT page_key, term, tf FROM search_terms ORDER BY ALL").fetchall()
+    assert after == [row for row in before if not row[0].startswith(gone)] and len(after) < len(before)
+    assert search(con, "fritidsordninger") == []                          # its only page is retired
+    assert rebuild_search_index(con, force=True) is True
+    assert con.execute("SELECT page_key, term, tf FROM search_terms ORDER BY ALL").fetchall() == after
+    assert terms("Tilskuddene til lag.og foreninger") == ["tilskudd", "til", "lag", "og", "forening"]
+    con.close()
 
 
 def test_search_command_prints_hits_with_links(sample_warehouse):

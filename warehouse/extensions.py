@@ -14,8 +14,7 @@ from pathlib import Path
 import duckdb
 
 # extension name -> the module of the wheel that carries it
-_WHEELS = {"fts": "duckdb_extension_fts", "ducklake": "duckdb_extension_ducklake",
-           "postgres_scanner": "duckdb_extension_postgres_scanner"}
+_WHEELS = {"ducklake": "duckdb_extension_ducklake", "postgres_scanner": "duckdb_extension_postgres_scanner"}
 
 
 class ExtensionUnavailable(RuntimeError):

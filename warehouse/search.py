@@ -1,18 +1,29 @@
-"""Full-text search over page text with DuckDB's fts extension (BM25, Norwegian stemmer).
+"""Full-text search over page text: an inverted index in plain tables, ranked by BM25 at query time.
 
-The index is static in DuckDB: `rebuild_search_index` runs after a run that changed documents
-(pipeline.warehouse_run) and is cheap to call when nothing changed.
+Each page of a current readable document is indexed once, when it first becomes readable: its text is
+lower-cased, split where DuckDB's fts extension split it (anything but letters and digits, and dots), and each
+word reduced by the Norwegian Snowball stemmer (the one the extension used), so `tilskuddene` finds
+`tilskudd`. A run updates the index for the pages it added or retired and nothing else (issue 21: a run costs
+O(its documents), not O(warehouse)); `kommune-etl search --rebuild` indexes everything again. No DuckDB
+extension is needed to build or to query it.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import duckdb
 
-from warehouse.extensions import load_extension
+from warehouse.bulk import insert_rows
 
-_INDEX_SCHEMA = "fts_main_search_pages"
+#: BM25's parameters, the fts extension's defaults.
+K1, B = 1.2, 0.75
+_SPLIT = re.compile(r"(?:\.|[^a-z0-9æøåéèöäü])+")
+_CHUNK = 500  # pages fetched and indexed per step of a rebuild: memory stays flat at any warehouse size
 
 
 @dataclass(frozen=True)
@@ -32,60 +43,91 @@ class SearchHit:
         return f"{self.source}#page={self.page_number}"
 
 
-def _index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    has_index = con.execute(
-        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = ?", [_INDEX_SCHEMA]).fetchone()[0] > 0
-    if not has_index:
-        return False
-    stale = con.execute(
-        """SELECT (SELECT count(*) FROM search_pages s
-                   WHERE NOT EXISTS (SELECT 1 FROM pages p JOIN document_years d USING (sha256)
-                                     WHERE p.sha256 = s.sha256 AND p.page_number = s.page_number))
-                + (SELECT count(*) FROM pages p JOIN document_years d USING (sha256)
-                   WHERE NOT EXISTS (SELECT 1 FROM search_pages s
-                                     WHERE s.sha256 = p.sha256 AND s.page_number = p.page_number))"""
-    ).fetchone()[0]
-    return stale == 0
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("norwegian")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed terms of ``text`` in order (the index's and the query's one tokenizer)."""
+    return [_stem(word) for word in _SPLIT.split(text.lower()) if word]
+
+
+_CURRENT_PAGES = "SELECT p.sha256, p.page_number FROM pages p JOIN document_years d USING (sha256)"
 
 
 def rebuild_search_index(con: duckdb.DuckDBPyConnection, force: bool = False) -> bool:
-    """Make search_pages and its fts index match the current readable pages; True when rebuilt."""
-    if not force and _index_is_current(con):
-        return False
-    load_extension(con, "fts")
+    """Bring the index up to date with the current readable pages: retire the pages no longer readable, index the
+    new ones (all of them with ``force``). True when anything changed."""
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM search_pages")
-        con.execute(
-            "INSERT INTO search_pages (page_key, sha256, page_number, text) SELECT p.sha256 || ':' || p.page_number, "
-            "p.sha256, p.page_number, p.text"
-            " FROM pages p JOIN document_years d USING (sha256)")
+        if force:
+            con.execute("DELETE FROM search_terms")
+            con.execute("DELETE FROM search_pages")
+        retired = con.execute(
+            f"""DELETE FROM search_pages s WHERE NOT EXISTS (SELECT 1 FROM ({_CURRENT_PAGES}) c
+                WHERE c.sha256 = s.sha256 AND c.page_number = s.page_number) RETURNING page_key""").fetchall()
+        if retired:
+            con.execute("DELETE FROM search_terms WHERE page_key IN (SELECT unnest(?))", [[k for (k,) in retired]])
+        added = con.execute(
+            f"""SELECT c.sha256, c.page_number FROM ({_CURRENT_PAGES}) c
+                WHERE NOT EXISTS (SELECT 1 FROM search_pages s WHERE s.sha256 = c.sha256 AND s.page_number = c.page_number)
+                ORDER BY c.sha256, c.page_number""").fetchall()
+        for start in range(0, len(added), _CHUNK):
+            chunk = added[start:start + _CHUNK]
+            _index_pages(con, con.execute(
+                "SELECT p.sha256, p.page_number, p.text FROM pages p JOIN (SELECT unnest($1) AS sha256, unnest($2) AS"
+                " page_number) k USING (sha256, page_number)", [[k[0] for k in chunk], [k[1] for k in chunk]]).fetchall())
+        indexed = len(added)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    con.execute(
-        "PRAGMA create_fts_index('search_pages', 'page_key', 'text', stemmer = 'norwegian', stopwords = 'none',"
-        r" ignore = '(\.|[^a-z0-9æøåéèöäü])+', strip_accents = 0, lower = 1, overwrite = 1)")
-    return True
+    return bool(retired or indexed)
+
+
+def _index_pages(con: duckdb.DuckDBPyConnection, pages: Iterable[tuple[str, int, str]]) -> None:
+    page_rows, term_rows = [], []
+    for sha256, page_number, text in pages:
+        key = f"{sha256}:{page_number}"
+        counted = Counter(terms(text))
+        page_rows.append((key, sha256, page_number, text, sum(counted.values())))
+        term_rows.extend((term, key, tf) for term, tf in counted.items())
+    insert_rows(con, "search_pages", ("page_key", "sha256", "page_number", "text", "terms"), page_rows)
+    insert_rows(con, "search_terms", ("term", "page_key", "tf"), term_rows)
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> list[SearchHit]:
     """Pages ranked by BM25 for ``query`` (words are stemmed; all words need not occur)."""
     if not query.strip():
         raise ValueError("empty search query")
-    has_index = con.execute(
-        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = ?", [_INDEX_SCHEMA]).fetchone()[0] > 0
-    if not has_index:
-        raise LookupError("the warehouse has no search index yet; run `kommune-etl ingest` (or `kommune-etl search --rebuild`)")
-    load_extension(con, "fts")
+    wanted = sorted(set(terms(query)))
+    if not wanted:
+        raise ValueError(f"the search query {query!r} has no words to look for")
+    pages, mean_length = con.execute("SELECT count(*), avg(terms) FROM search_pages").fetchone()
+    if not pages:
+        if con.execute(f"SELECT count(*) FROM ({_CURRENT_PAGES})").fetchone()[0]:
+            raise LookupError("the warehouse's search index is empty; run `kommune-etl search --rebuild`")
+        return []
     rows = con.execute(
-        f"""SELECT s.sha256, s.page_number, score, d.title, d.doc_type, d.year, d.current_source, s.text
-            FROM (SELECT *, {_INDEX_SCHEMA}.match_bm25(page_key, ?) AS score FROM search_pages) s
-            JOIN document_years d USING (sha256)
-            WHERE score IS NOT NULL
-            ORDER BY score DESC, s.sha256, s.page_number
-            LIMIT ?""", [query, limit]).fetchall()
+        """WITH hits AS (SELECT t.term, t.page_key, t.tf FROM search_terms t WHERE t.term IN (SELECT unnest($1))),
+                df AS (SELECT term, count(*) AS n FROM hits GROUP BY term),
+                scored AS (
+                    SELECT h.page_key, sum(ln(($2 - df.n + 0.5) / (df.n + 0.5) + 1)
+                                            * h.tf * ($4 + 1) / (h.tf + $4 * (1 - $5 + $5 * s.terms / $3))) AS score
+                    FROM hits h JOIN df USING (term) JOIN search_pages s USING (page_key)
+                    GROUP BY h.page_key)
+           SELECT s.sha256, s.page_number, scored.score, d.title, d.doc_type, d.year, d.current_source, s.text
+           FROM scored JOIN search_pages s USING (page_key) JOIN document_years d USING (sha256)
+           ORDER BY scored.score DESC, s.sha256, s.page_number
+           LIMIT $6""", [wanted, pages, mean_length or 1.0, K1, B, limit]).fetchall()
     return [SearchHit(sha, page, float(score), title, doc_type, year, source, snippet(text, query))
             for sha, page, score, title, doc_type, year, source, text in rows]
 
