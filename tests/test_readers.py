@@ -144,3 +144,26 @@ def test_text_beyond_the_limit_is_cut_with_a_warning():
     checked, validation = validate(result)
     assert checked.status.value == "ok"
     assert "text_not_truncated" in {c.check for c in validation.warnings}
+
+
+def test_image_detection_is_the_same_as_walking_every_object():
+    """Issue 21: the cheap PDFium walk finds the same pages with images as pypdfium2's object iterator did, on the
+    real corpus's PDFs (scans, text PDFs with logos, text PDFs without images)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from conftest import REAL
+    from extractors.readers.pdf import _has_image
+
+    seen = {True: 0, False: 0}
+    for path in sorted(REAL.glob("*.pdf")):
+        document = pdfium.PdfDocument(path.read_bytes())
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                walked = any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
+                assert _has_image(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, 3) is walked
+                seen[walked] += 1
+        finally:
+            document.close()
+    assert seen[True] > 0 and seen[False] > 0

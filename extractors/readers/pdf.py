@@ -35,6 +35,24 @@ class PdfText:
     title: str | None
 
 
+def _has_image(parent, count, get, levels: int) -> bool:
+    """Whether ``parent`` (a page, or a form XObject) draws an image, looking ``levels`` deep into nested forms.
+
+    Plain PDFium calls that stop at the first image: pypdfium2's `get_objects` wraps every object of the page in
+    a Python object first, which on a text page of vector drawings cost as much as reading its text (issue 21)."""
+    import pypdfium2.raw as pdfium_c
+
+    for index in range(count(parent)):
+        obj = get(parent, index)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return True
+        if (kind == pdfium_c.FPDF_PAGEOBJ_FORM and levels > 1
+                and _has_image(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, levels - 1)):
+            return True
+    return False
+
+
 class _BackendFailed(Exception):
     """The backend could not open or walk the file; the caller may try the other one."""
 
@@ -95,7 +113,7 @@ def _extract_pdfium(content: bytes) -> PdfText:
             except pdfium.PdfiumError as exc:
                 raise _BackendFailed(f"page {index + 1}: {exc}") from exc
             text = page.get_textpage().get_text_range()
-            has_images = any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
+            has_images = _has_image(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, 3)
             pages.append(Page(index + 1, clean_page_text(text), "text_layer", has_images))
         title = (document.get_metadata_dict().get("Title") or "").strip() or None
         return PdfText(tuple(pages), title)
