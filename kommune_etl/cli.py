@@ -55,6 +55,13 @@ def usage_problem(exc: BaseException) -> str | None:
     elif type(exc).__module__.startswith(("duckdb", "_duckdb")) and (
             "not a valid DuckDB database file" in text or "Is a directory" in text):
         where, what = (text.split('"')[1] if text.count('"') >= 2 else "the --db path"), "not a DuckDB file"
+    elif isinstance(exc, (PermissionError, IsADirectoryError, NotADirectoryError)) or (
+            type(exc).__module__.startswith(("duckdb", "_duckdb")) and "Cannot open file" in text):
+        # a file that may not be read, a folder that may not be written: the path is the user's to change
+        where = getattr(exc, "filename", None) or (text.split('"')[1] if text.count('"') >= 2 else "a path")
+        reason = getattr(exc, "strerror", None) or text.rsplit(":", 1)[-1].strip()
+        return (f"cannot open {where} ({reason}); check the path and its permissions, or pass another file or "
+                "--db (in a folder you may write).")
     else:
         return None
     return (f"{where} is not a warehouse ({what}; a warehouse is a DuckDB file made by kommune-etl); pass the "
@@ -284,15 +291,19 @@ def _reader(args: argparse.Namespace):
 
 
 def _print_summary(summary, db: Path) -> None:
+    skipped = f", {summary.paths_skipped} skipped (not documents)" if summary.paths_skipped else ""
     print(f"documents: {summary.new} new, {summary.unchanged} unchanged, {summary.updated} updated, "
-          f"{summary.quarantined} quarantined; {summary.pages} pages in {summary.seconds:.1f} s "
+          f"{summary.quarantined} quarantined{skipped}; {summary.pages} pages in {summary.seconds:.1f} s "
           f"(run {summary.run_id}, warehouse {db})")
     for result in summary.rejected:
         print(f"  quarantined [{result.error.code}] {result.error.message}", file=sys.stderr)
-    if summary.skipped:
-        print(f"skipped {len(summary.skipped)} path(s) that are not documents to read:", file=sys.stderr)
+    if summary.paths_skipped:
+        print(f"skipped {summary.paths_skipped} path(s) that are not documents to read:", file=sys.stderr)
         for path, reason in summary.skipped:
             print(f"  skipped {path}: {reason}", file=sys.stderr)
+        if summary.hidden:
+            print(f"  skipped {summary.hidden} hidden file(s) or folder(s) (names starting with '.', e.g. .DS_Store, "
+                  "._name.pdf from macOS, .git)", file=sys.stderr)
     if summary.data_docs:
         print(f"quality: `kommune-etl quality --db {db}`; GX Data Docs: {summary.data_docs}")
 
@@ -303,7 +314,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from kommune_etl.pipeline import process_document, read_raw
 
     if not args.file.is_file():
-        print(f"kommune-etl extract: {args.file}: no such file", file=sys.stderr)
+        what = "is a folder (extract reads one file; `ingest` takes folders)" if args.file.is_dir() else "no such file"
+        print(f"kommune-etl extract: {args.file}: {what}", file=sys.stderr)
         return EXIT_USAGE
     from extractors.ocr import OcrSettings
 
@@ -357,12 +369,6 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 def _lock_down(con, allowed_directories: list[str] = ()) -> None:
     """No file, URL or other database from user SQL (but the lake's own data files), and no way back."""
-    from warehouse.extensions import ExtensionUnavailable, load_extension
-
-    try:
-        load_extension(con, "fts")  # the search index's macros need it: loaded before the door closes
-    except ExtensionUnavailable:
-        pass
     if allowed_directories:
         con.execute("SET allowed_directories = ?", [[str(Path(d).resolve()) + "/" for d in allowed_directories]])
     con.execute("SET enable_external_access = false")
@@ -396,9 +402,11 @@ def write_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> Non
 STATUS_QUERIES = {
     "documents by type and status": "SELECT doc_type, status, count(*) AS documents, sum(pages) AS pages"
                                     " FROM documents GROUP BY ALL ORDER BY ALL",
+    # skipped: read by name from the row, so a snapshot published before `runs.paths_skipped` existed still reads
     "last runs": "SELECT run_id, command, started_at, documents_new AS new, documents_unchanged AS unchanged,"
-                 " documents_updated AS updated, documents_quarantined AS quarantined, pages, round(seconds, 1) AS seconds"
-                 " FROM runs ORDER BY run_id DESC LIMIT 5",
+                 " documents_updated AS updated, documents_quarantined AS quarantined,"
+                 " (to_json(r) ->> 'paths_skipped')::INTEGER AS skipped, pages, round(seconds, 1) AS seconds"
+                 " FROM runs r ORDER BY run_id DESC LIMIT 5",
     "open quarantine": "SELECT reason_code, stage, source, quarantined_at FROM quarantine"
                        " WHERE resolved_at IS NULL ORDER BY quarantined_at DESC",
 }

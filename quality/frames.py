@@ -16,16 +16,23 @@ from transforms.places import COUNTY, MUNICIPALITY, default_gazetteer
 
 KNOWN_DOC_TYPES = [t.value for t in DocType]
 
-#: Documents that speak of a date still to come: a notice of a coming meeting, a plan, a budget.
-_ANNOUNCES_THE_FUTURE = re.compile(
-    r"(?i)\b(?:møteinnkalling|innkalling|saksliste|kunngjøring|"
-    r"varsel\s+om\s+oppstart|planprogram|økonomiplan|handlingsprogram|handlingsplan|budsjett)")
+#: What a document says it is, in its title or heading: one that speaks of a date still to come (a notice of a
+#: coming meeting, a plan of any kind, a budget), or one that records what was (a protocol, minutes).
+_KIND = re.compile(
+    r"(?i)\b(?:(?P<future>(?:møte)?innkalling|saksliste|sakliste|kunngjøring|varsel\s+om\s+oppstart|"
+    r"\w+plan(?:en|ens|ar|er|ane|ene)?|plan(?:forslag|program|strategi|beskrivelse)\w*|handlingsprogram|budsjett\w*)|"
+    # a bare `plan` is no cue: it names bodies (`Hovedutvalg plan, næring og miljø`) as often as plans
+    r"(?P<past>(?:møte|saks)?protokoll\w*|referat\w*|møtebok\w*|behandling\s+av\s+sak))\b")
+_HEADING_LINES = 8
 
 
 def future_date_is_normal(r: DocumentResult) -> bool:
-    """A meeting notice (møteinnkalling), a plan or a budget is dated ahead by nature: its title or first lines say so."""
-    head = (r.title or "") + "\n" + (r.pages[0].text[:1500] if r.pages else "")
-    return bool(_ANNOUNCES_THE_FUTURE.search(head))
+    """A meeting notice (møteinnkalling), a plan or a budget is dated ahead by nature: the first word of its title
+    or heading (first lines) that names a kind says so. A protocol is not, even though its first item approves
+    the notice (`Godkjenning av innkalling og saksliste`): it records a meeting held, so a date ahead is a misread."""
+    lines = [line.strip()[:200] for line in (r.pages[0].text.splitlines() if r.pages else ()) if line.strip()]
+    kind = _KIND.search("\n".join([r.title or "", *lines[:_HEADING_LINES]]))
+    return bool(kind and kind.group("future"))
 
 
 def document_frame(r: DocumentResult, now: datetime | None = None) -> pd.DataFrame:

@@ -184,3 +184,54 @@ def test_the_progress_bar_is_drawn_on_stderr_when_stdout_is_redirected(tmp_path)
     plain = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", drawn).decode("utf-8", "replace")
     assert re.search(r"ingest .* 5/5 .* new +ks_tilskuddsbrev", plain), plain[-500:]
     assert out.splitlines()[0].startswith("documents: 5 new, 0 unchanged, 0 updated, 0 quarantined; 5 pages")
+
+
+def test_ingest_counts_what_it_skipped_in_the_summary_line_and_the_runs_row(tmp_path):
+    """Issue 20, point 4: skipped paths were named on stderr only; now they are counted in the summary line, in
+    `runs.paths_skipped` and in `status`, and a hidden file is counted as well (in one line)."""
+    import shutil
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES_TEXT / "ks_tilskuddsbrev_velferdsteknologi_karmoy_2023-05-08.txt", inbox / "ks.txt")
+    (inbox / "MANIFEST.tsv").write_text("file\tsha256\nks.txt\t…\n")
+    (inbox / "README").write_text("Innboks for KS-brev\n")
+    (inbox / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    db = str(tmp_path / "w.duckdb")
+    done = run("ingest", str(inbox), "--db", db, "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("documents: 1 new, 0 unchanged, 0 updated, 0 quarantined, 3 skipped (not documents); ")
+    assert "skipped 3 path(s) that are not documents to read:" in done.stderr
+    assert f"  skipped {inbox / 'README'}: folder bookkeeping" in done.stderr
+    assert "  skipped 1 hidden file(s) or folder(s) (names starting with '.'" in done.stderr
+    rows = run("query", "SELECT documents_new, paths_skipped FROM runs", "--db", db, "--format", "json")
+    assert json.loads(rows.stdout) == [{"documents_new": 1, "paths_skipped": 3}]
+    documents = run("query", "SELECT regexp_extract(source, '[^/]+$') AS f FROM documents", "--db", db, "--format", "csv")
+    assert documents.stdout.split() == ["f", "ks.txt"]
+    assert "skipped" in run("status", "--db", db).stdout
+
+
+def test_a_file_or_folder_that_may_not_be_read_or_written_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    """Issue 20, point 7: an unreadable file given to `extract` and a --db where no file may be created were
+    tracebacks (PermissionError; DuckDB's IOException), a folder given to `extract` was "no such file"."""
+    done = run("ingest", str(SAMPLES_TEXT / "ikt_orkide_arsmelding_2023_faggrupper.txt"), "--db", "/sys/w.duckdb")
+    assert done.returncode == 2, done.stderr[-300:]
+    (line,) = done.stderr.strip().splitlines()
+    assert line == ("kommune-etl: cannot open /sys/w.duckdb.creating (Permission denied); check the path and its "
+                    "permissions, or pass another file or --db (in a folder you may write).")
+    folder = run("extract", str(tmp_path))
+    assert (folder.returncode, folder.stderr.strip()) == (
+        2, f"kommune-etl extract: {tmp_path}: is a folder (extract reads one file; `ingest` takes folders)")
+
+    from kommune_etl import cli, pipeline
+
+    locked = tmp_path / "locked.pdf"  # chmod 000 means nothing to root: the read itself is refused here
+    locked.write_bytes(b"%PDF-1.4")
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(pipeline, "read_raw", refuse)
+    assert cli.main(["extract", str(locked)]) == 2
+    assert capsys.readouterr().err == (f"kommune-etl: cannot open {locked} (Permission denied); check the path and its "
+                                       "permissions, or pass another file or --db (in a folder you may write).\n")

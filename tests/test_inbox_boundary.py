@@ -51,3 +51,26 @@ def test_odd_files_in_one_batch(tmp_path):
     assert versions["a.txt"] == versions["copy-of-a.txt"] and versions["empty1.txt"] == versions["empty2.txt"]
     assert "bad\\xffname.txt" in versions
     assert con.execute("SELECT count(*) FROM pages WHERE text LIKE '%root:x:0:0%'").fetchone()[0] == 0
+
+
+def test_manifests_spreadsheets_readmes_and_hidden_files_are_skipped_and_counted(tmp_path):
+    """Issue 20, point 4: a folder's manifests, metadata spreadsheets and hidden files are skipped, counted, not
+    ingested. A README without an extension was read as a document (`other`); hidden files were not counted."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("[core]\n")
+    for name in ("protokoll.txt", "sub/brev.txt"):
+        (tmp_path / name).write_text("Referat fra møtet")
+    for name in ("MANIFEST.tsv", "manifest.csv", "metadata.xlsx", "Dokumentoversikt.XLSX", "sub/dokumentliste.ods",
+                 "sub/metadata.csv", "README", "README.md", "sub/LESMEG.txt", "Les meg"):
+        (tmp_path / name).write_bytes(b"file\tsha256\n")
+    for name in (".DS_Store", "._protokoll.txt", "sub/.protokoll.txt.swp"):
+        (tmp_path / name).write_bytes(b"\x00\x05\x16\x07")
+    listing = list_inbox([tmp_path])
+    assert [p.relative_to(tmp_path).as_posix() for p in listing.files] == ["protokoll.txt", "sub/brev.txt"]
+    assert sorted(os.path.relpath(path, tmp_path) for path, _ in listing.skipped) == [
+        "Dokumentoversikt.XLSX", "Les meg", "MANIFEST.tsv", "README", "README.md", "manifest.csv", "metadata.xlsx",
+        "sub/LESMEG.txt", "sub/dokumentliste.ods", "sub/metadata.csv"]
+    assert {reason for _, reason in listing.skipped} == {
+        "folder bookkeeping (a manifest, checksums, a metadata sheet or a README), not a record"}
+    assert listing.hidden == 4  # .DS_Store, ._protokoll.txt, sub/.protokoll.txt.swp and the .git folder (once)

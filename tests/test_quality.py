@@ -90,6 +90,27 @@ def test_a_notice_of_a_coming_meeting_is_not_quarantined_for_its_date():
     assert "document_date_not_in_future" not in {c.check for c in validation.errors}
 
 
+@pytest.mark.parametrize("heading, quarantined", [
+    ("Levanger kommune\nKommuneplanens samfunnsdel 2027-2039\nHøringsutkast", False),   # a plan (issue 20, point 4)
+    ("Levanger kommune\nBudsjett 2027 og økonomiplan 2027-2030\nRådmannens forslag", False),
+    ("Volda kommune\nInnkalling til møte i Kommunestyret", False),                          # nynorsk notice
+    # a protocol records a meeting held: its date ahead is a misread, though its first item approves the notice
+    ("Steinkjer kommune\nMøteprotokoll\nUtvalg: Formannskapet\nSak 1/27 Godkjenning av innkalling og saksliste", True),
+    ("Hovedutvalg plan næring og miljøs behandling av sak 1/2027 i møte den {date}:", True),  # `plan` names the body
+])
+def test_a_date_ahead_is_normal_for_plans_and_notices_but_not_for_protocols(heading, quarantined):
+    from datetime import date, timedelta
+
+    coming = date.today() + timedelta(days=90)
+    text = (heading.format(date=f"{coming:%d.%m.%Y}") + f"\nDato: {coming:%d.%m.%Y}\n\nKommunestyret i kommunen "
+            "behandler saken om tilskudd til kulturhuset og skolen for perioden.\n")
+    result, validation = validate(process_document(RawDocument(text.encode(), "coming.txt")))
+    assert result.document_date == coming
+    failed = {c.check for c in validation.errors}
+    assert ("document_date_not_in_future" in failed) is quarantined, (heading, failed)
+    assert (result.status is Status.QUARANTINED) is quarantined
+
+
 def test_a_valid_fodselsnummer_is_masked_and_warned_but_orgnr_is_kept():
     raw = _variant(KS, "Saksbehandler: Kristin Standal",
                    f"Saksbehandler: Kristin Standal (fnr. {VALID_FNR}, kristin.s@gmail.com, org.nr. 971 032 146)")
@@ -398,3 +419,37 @@ def test_gx_logs_are_quieted_to_warnings_unless_the_caller_chose_fewer():
         assert logger.level == logging.ERROR
     finally:
         logger.setLevel(before)
+
+
+LEAN_RUN = """
+import sys
+from pathlib import Path
+from kommune_etl.pipeline import ingest_paths
+summary = ingest_paths([Path(sys.argv[1])], Path(sys.argv[2]))
+heavy = sorted(m for m in ("spacy", "great_expectations", "transforms.nlp", "transforms.structures") if m in sys.modules)
+print("RESULT", summary.new, summary.unchanged, ",".join(heavy) or "-")
+"""
+
+
+@pytest.mark.slow  # two ingests in fresh processes
+def test_a_run_with_nothing_new_imports_no_language_pipeline_or_gx_and_still_guards_its_size(tmp_path):
+    """Issue 21: an idle night costs what opening the warehouse costs. It validates nothing, so it imports
+    neither spaCy nor GX, and still records the run-size guard (the check a silent night needs)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_bytes(PROTOCOL.read_bytes())
+    db = tmp_path / "w.duckdb"
+
+    def run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", LEAN_RUN, str(inbox), str(db)], capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return next(line for line in done.stdout.splitlines() if line.startswith("RESULT")).split()[1:]
+
+    assert run() == ["1", "0", "great_expectations,spacy,transforms.nlp,transforms.structures"]
+    assert run() == ["0", "1", "-"]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT check_name, severity, success FROM quality_results WHERE run_id = 2 ORDER BY 1").fetchall() \
+        == [("run_not_empty_after_documents", "error", True), ("run_size_within_band", "warning", True)]
+    assert con.execute("SELECT data_docs LIKE 'file://%index.html' FROM quality_runs WHERE run_id = 2").fetchone() == (True,)
+    con.close()
