@@ -9,6 +9,7 @@ import duckdb
 
 from kommune_etl.atomic import write_atomically
 from warehouse.migrate import check_applied, migrate
+from warehouse.views import apply_views
 from warehouse.reference import refresh_reference_tables
 
 DEFAULT_DB = Path("data") / "warehouse.duckdb"
@@ -115,12 +116,13 @@ def open_warehouse(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyCon
 
 
 def _bring_up_to_date(con: duckdb.DuckDBPyConnection) -> None:
-    """Migrate and reload changed reference data, then checkpoint. Schema changes must not live only in the WAL:
+    """Migrate, re-create changed views and reload changed reference data, then checkpoint. Schema changes must not live only in the WAL:
     DuckDB 1.5.5 cannot replay `COMMENT ON COLUMN` of a table with a nextval() default (duckdb/duckdb#19712), so a
     crash before the next checkpoint would leave a file that never opens again."""
     applied = migrate(con)
+    views = apply_views(con)  # after the tables they read: views are definitions, re-created when they change
     reloaded = refresh_reference_tables(con)
-    if applied or reloaded:
+    if applied or views or reloaded:
         con.execute("CHECKPOINT")
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.extensions import load_extension
+from warehouse.views import creation_order
 
 LAKE_ENV, LAKE_DATA_ENV = "KOMMUNE_ETL_LAKE", "KOMMUNE_ETL_LAKE_DATA"
 ALIAS = "lake"
@@ -31,8 +32,8 @@ REFERENCE_TABLES = ["county_lineage", "ref_counties", "ref_municipalities", "ref
 #: (docs/decisions/0017).
 DERIVED_TABLES = {"persons", "person_names", "person_mentions", "person_links", "memberships", "cases", "case_handlings",
                   "organisations", "organisation_mentions"}
-NOT_PUBLISHED = {"runs", "quality_runs", "quality_results", "search_pages", "schema_migrations", "reference_versions",
-                 *DERIVED_TABLES}
+NOT_PUBLISHED = {"runs", "quality_runs", "quality_results", "search_pages", "search_terms", "schema_migrations",
+                 "schema_views", "reference_versions", *DERIVED_TABLES}
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def _create_views(con: duckdb.DuckDBPyConnection, staging: str) -> None:
         for name, parameters, definition in macros:
             con.execute(f"CREATE OR REPLACE MACRO {name}({', '.join(parameters)}) AS {definition}")
         skipped = set(DERIVED_TABLES)
-        for name in _dependency_order(views):
+        for name in creation_order(views):
             body = views[name].split(" AS ", 1)[1]
             if any(re.search(rf"\b{table}\b", body) for table in skipped):
                 skipped.add(name)  # built on what the lake does not hold
@@ -172,22 +173,6 @@ def _create_views(con: duckdb.DuckDBPyConnection, staging: str) -> None:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS {body}")
     finally:
         con.execute(f"USE {staging}")
-
-
-def _dependency_order(views: dict[str, str]) -> list[str]:
-    import re
-
-    needs = {name: {other for other in views if other != name and re.search(rf"\b{other}\b", sql.split(" AS ", 1)[1])}
-             for name, sql in views.items()}
-    ordered: list[str] = []
-    while needs:
-        ready = sorted(name for name, deps in needs.items() if deps <= set(ordered))
-        if not ready:
-            raise RuntimeError(f"circular view definitions: {sorted(needs)}")
-        ordered += ready
-        for name in ready:
-            del needs[name]
-    return ordered
 
 
 def publish(con: duckdb.DuckDBPyConnection, config: LakeConfig, batch_size: int = 32) -> PublishSummary:

@@ -3,6 +3,7 @@
 Each applied file's sha256 is recorded with it. A file edited after it was applied is an error that names
 the file: the warehouse would silently lack the edit (its change belongs in a new migration). Warehouses
 made before checksums were recorded get today's checksums on their next opening (trusted on first sight).
+Migrations change tables; views and marts are repeatable definitions in warehouse/views (decision 0019).
 """
 
 from __future__ import annotations

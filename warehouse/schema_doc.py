@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.migrate import migrate
+from warehouse.views import apply_views
 
 HEADER = """# Warehouse reference
 
@@ -66,6 +67,7 @@ def render_fresh() -> str:
         path = str(Path(tmp) / "fresh.duckdb")
         con = duckdb.connect(path)
         migrate(con)
+        apply_views(con)
         con.close()
         con = duckdb.connect(path, read_only=True)
         try:
