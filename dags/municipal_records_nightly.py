@@ -30,6 +30,9 @@ the DuckDB warehouse: the load path of `kommune-etl ingest`, with the same run b
 search index refresh and alert. A bad document is quarantined, never fails the run: the `load` task's log names
 each with its reason on one line, and one alert (log, `$KOMMUNE_ETL_ALERT_WEBHOOK`, e-mail to
 `$KOMMUNE_ETL_ALERT_TO` via `$KOMMUNE_ETL_ALERT_SMTP`) lists them. A task that fails for good alerts the same way.
+Paths in the inbox that are no documents (manifests, metadata spreadsheets, READMEs, hidden files, links) are
+skipped, not ingested: the `discover` task's log names each with its reason on one line, and the run counts them
+(`runs.paths_skipped`, as `kommune-etl ingest` does).
 
 `load` emits the `kommune_etl_warehouse` Asset with the warehouse it loaded (`extra.db`): `warehouse_refresh`
 then exports, reports and publishes that warehouse.
@@ -104,20 +107,32 @@ def municipal_records_nightly():
         """Files in the inbox and folder sources that `ingest` would not find unchanged (new paths, changed or
         reverted bytes, known bytes at a new path: the same rule as the CLI's), in batches for the mapped
         process task; and how many files were found unchanged, so the load's run counts every document it saw
-        (a night with none where there used to be some is then caught by the warehouse checks)."""
+        (a night with none where there used to be some is then caught by the warehouse checks). Paths that are no
+        documents (manifests, metadata sheets, READMEs, hidden files, links) are skipped as `ingest` skips them:
+        each logged with its reason on one line, hidden ones in one count, and the number handed on to the load,
+        so the run's `paths_skipped` is the CLI's."""
+        import logging
         from pathlib import Path
 
         from airflow.sdk import get_current_context
 
         from extractors.sources.config import load_sources
-        from extractors.sources.folder import list_files
-        from kommune_etl.discover import changed_files
+        from extractors.sources.folder import list_inbox
+        from kommune_etl.discover import changed_files, source_names_for
 
         folders = [Path(params["inbox"])] + [Path(s.path) for s in load_sources().values() if s.kind == "folder"
                                              and (not params["sources"] or s.name in params["sources"])]
-        files = list_files([f for f in folders if f.exists()])
+        listing = list_inbox([f for f in folders if f.exists()])
+        files = listing.files
+        log, name = logging.getLogger("kommune_etl.discover"), source_names_for(Path(params["db"]))
+        for path, reason in listing.skipped:  # named as the warehouse stores names (personal data pseudonymised)
+            log.info("skipped %s: %s", name(path), reason)
+        if listing.hidden:
+            log.info("skipped %d hidden file(s) or folder(s) (names starting with '.', e.g. .DS_Store)", listing.hidden)
         found = [str(p) for p in changed_files(files, Path(params["db"]))]
-        get_current_context()["ti"].xcom_push(key="unchanged", value=len(files) - len(found))
+        ti = get_current_context()["ti"]
+        ti.xcom_push(key="unchanged", value=len(files) - len(found))
+        ti.xcom_push(key="skipped", value=len(listing.skipped) + listing.hidden)
         return batches(found, params["batch_size"])
 
     @task(max_active_tis_per_dagrun=PROCESS_PARALLELISM, map_index_template="{{ batch_label }}")
@@ -169,13 +184,15 @@ def municipal_records_nightly():
         context = get_current_context()
         staged = list(staged or [])
         unchanged = context["ti"].xcom_pull(task_ids="discover", key="unchanged") or 0
+        skipped = context["ti"].xcom_pull(task_ids="discover", key="skipped") or 0
 
         def documents():
             for path in staged:
                 with open(path, "rb") as handle:
                     yield from pickle.load(handle)
 
-        summary = load_processed(Path(params["db"]), documents(), command="airflow", unchanged=unchanged)
+        summary = load_processed(Path(params["db"]), documents(), command="airflow", unchanged=unchanged,
+                                 skipped=skipped)
         for path in staged:  # removed only once loaded: a retried load finds its inputs (and skips what is in)
             Path(path).unlink(missing_ok=True)
         log = logging.getLogger("kommune_etl.load")
@@ -184,7 +201,8 @@ def municipal_records_nightly():
         context["outlet_events"][WAREHOUSE].extra = {"db": os.path.abspath(params["db"]),
                                                      "warehouse_run": summary.run_id}
         return {"run_id": summary.run_id, "new": summary.new, "updated": summary.updated,
-                "unchanged": summary.unchanged, "quarantined": summary.quarantined, "pages": summary.pages}
+                "unchanged": summary.unchanged, "quarantined": summary.quarantined, "pages": summary.pages,
+                "skipped": summary.paths_skipped}
 
     listed = discover()
     fetch() >> listed

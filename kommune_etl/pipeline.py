@@ -53,6 +53,7 @@ class IngestSummary:
     rejected: list[DocumentResult] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): never read, e.g. a symlink
     hidden: int = 0  # hidden files and folders in the inbox (.DS_Store, ._name.pdf): skipped, only counted
+    skipped_in_discovery: int = 0  # paths a separate discovery (the DAG's) passed over and named in its own log
     alerted: list[str] = field(default_factory=list)  # channels that delivered this run's alert
     data_docs: str | None = None  # GX Data Docs index of this warehouse
 
@@ -63,7 +64,7 @@ class IngestSummary:
     @property
     def paths_skipped(self) -> int:
         """Paths passed over as no documents to read (`runs.paths_skipped`)."""
-        return len(self.skipped) + self.hidden
+        return len(self.skipped) + self.hidden + self.skipped_in_discovery
 
 
 ProgressCallback = Callable[[Path, str], None]
@@ -205,11 +206,14 @@ def process_for_load(raws: Iterable[RawDocument], db_path: Path, limits: Limits 
 
 
 def load_processed(db_path: Path, documents: Iterable[ProcessedDocument], command: str = "load",
-                   check_quality: bool = True, alerts=None, unchanged: int = 0) -> IngestSummary:
+                   check_quality: bool = True, alerts=None, unchanged: int = 0, skipped: int = 0) -> IngestSummary:
     """The single writer: load documents processed elsewhere, in one recorded run. ``unchanged``: the documents
-    the discovery found unchanged and did not hand on, counted as seen by this run."""
+    the discovery found unchanged and did not hand on, counted as seen by this run; ``skipped``: the paths it
+    passed over as no documents (manifests, metadata sheets, hidden files, links; named in its own log), counted
+    in `runs.paths_skipped` as `ingest` counts them."""
     with warehouse_run(db_path, command, check_quality, alerts) as run:
         run.summary.unchanged += unchanged
+        run.summary.skipped_in_discovery += skipped
         for document in documents:
             state, change = _prepare(run, document.source, document.sha256)
             if change is Change.UNCHANGED:

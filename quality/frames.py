@@ -1,7 +1,10 @@
 """One pandas DataFrame per table a document would load, with the derived columns the checks need
 (days from the document date, whether a code is valid at that date, whether a span fits its page).
 
-GX validates columns; putting the per-row logic here keeps each expectation a plain column check.
+GX validates columns; putting the per-row logic here keeps each expectation a plain column check. Each frame also
+carries what a failed check's sentence (quality.messages) names: `where` a row is (`grant table on page 7, row 3`,
+`page 2`, `agenda item 14/25 on page 3`; none in the document frame: its row is the document) and the values the
+sentence quotes.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from datetime import date, datetime, timezone
 import pandas as pd
 
 from kommune_etl.models import DocType, DocumentResult
+from transforms.pagetext import JoinedPages
 from transforms.places import COUNTY, MUNICIPALITY, default_gazetteer
+from transforms.tables import money_tables
 
 KNOWN_DOC_TYPES = [t.value for t in DocType]
 
@@ -51,13 +56,40 @@ def document_frame(r: DocumentResult, now: datetime | None = None) -> pd.DataFra
         "letter_share": letters / chars if chars else 0.0,
         "norwegian_words_per_1000_chars": 1000 * norwegian / chars if chars else 0.0,
         "pii_findings": len(getattr(r, "pii", ()) or ()),
+        "personal_data": _personal_data(getattr(r, "pii", ()) or ()),
         "text_truncated_chars": getattr(r, "text_truncated_chars", 0),
     }])
+
+
+_PII_WORDS = {"fodselsnummer": "fødselsnummer", "d_nummer": "D-nummer", "h_nummer": "H-nummer", "fh_nummer": "FH-nummer",
+              "private_email": "private e-mail address", "mobile_phone": "mobile number", "orgnr": "organisation number"}
+
+
+def _personal_data(findings) -> str:
+    """`fødselsnummer on page 1, private e-mail address on page 1 (2)`: each kind of finding and its pages."""
+    counts: dict[tuple[str, int], int] = {}
+    for page, kind in findings:
+        counts[kind, page] = counts.get((kind, page), 0) + 1
+    return ", ".join(f"{_PII_WORDS.get(kind, kind.replace('_', ' '))} on page {page}" + (f" ({n})" if n > 1 else "")
+                     for (kind, page), n in counts.items())
+
+
+_LABEL_WORDS = {MUNICIPALITY: "municipality", COUNTY: "county"}
+
+
+def _distance(days: int | None) -> str | None:
+    if days is None:
+        return None
+    years = abs(days) / 365.25
+    amount = f"{years:.0f} years" if years >= 2 else f"{abs(days)} days"
+    return f"{amount} {'after' if days > 0 else 'before'}"
 
 
 def entity_frame(r: DocumentResult) -> pd.DataFrame:
     pages = {p.number: p.text for p in r.pages}
     reference = r.document_date or (date(r.document_year, 7, 1) if r.document_year else None)
+    said = (reference.isoformat() if r.document_date else f"{reference.isoformat()} (only the year is known)"
+            if reference else "an unknown date")
     gazetteer = default_gazetteer()
     rows = []
     for e in r.entities:
@@ -69,13 +101,17 @@ def entity_frame(r: DocumentResult) -> pd.DataFrame:
             code_valid = any(u.code == e.value and u.label == e.label and u.valid_on(reference)
                              for u in gazetteer.units)
         rows.append({
-            "label": e.label, "text": e.text, "page": e.page,
+            "where": f"page {e.page}", "label": e.label, "kind": _LABEL_WORDS.get(e.label, e.label.lower()),
+            "text": e.text, "page": e.page, "start": e.start, "end": e.end,
+            "code": e.value if e.label in (MUNICIPALITY, COUNTY) else None, "reference": said,
+            "distance": _distance(days),
             "amount_nok": float(e.value) if e.label == "AMOUNT" and e.value is not None else None,
             "days_from_document_date": days, "code_valid_at_document_date": code_valid,
             "code_resolved": bool(e.value) if e.label in (MUNICIPALITY, COUNTY) else None,
             "span_inside_page": 0 <= e.start < e.end <= len(pages.get(e.page, "")) and pages[e.page][e.start:e.end] == e.text,
         })
-    return pd.DataFrame(rows, columns=["label", "text", "page", "amount_nok", "days_from_document_date",
+    return pd.DataFrame(rows, columns=["where", "label", "kind", "text", "page", "start", "end", "code", "reference",
+                                       "distance", "amount_nok", "days_from_document_date",
                                        "code_valid_at_document_date", "code_resolved", "span_inside_page"])
 
 
@@ -84,45 +120,85 @@ def item_frame(r: DocumentResult) -> pd.DataFrame:
     rows = []
     for item in meeting.items if meeting else ():
         votes = (item.votes_for or 0) + (item.votes_against or 0)
-        rows.append({"case": item.case, "outcome": item.outcome, "votes_total": votes,
+        rows.append({"where": f"agenda item {item.case}" + (f" on page {item.page}" if item.page else ""),
+                     "case": item.case, "outcome": item.outcome, "votes_for": item.votes_for or 0,
+                     "votes_against": item.votes_against or 0, "votes_total": votes,
                      "members_present": len(meeting.members_present),
                      # a decision record lists no attendance: nothing to compare the votes with
                      "votes_over_members": votes - len(meeting.members_present)
                      if item.votes_for is not None and meeting.members_present else None})
-    return pd.DataFrame(rows, columns=["case", "outcome", "votes_total", "members_present", "votes_over_members"])
+    return pd.DataFrame(rows, columns=["where", "case", "outcome", "votes_for", "votes_against", "votes_total",
+                                       "members_present", "votes_over_members"])
+
+
+def grant_rows(r: DocumentResult, grants) -> list[int | None]:
+    """Each grant's row in its table, counted as a reader counts the table's lines on the grant's page (rows without
+    amounts too, the header not): the grant reader's own walk over the same money tables. None for all where that
+    walk does not give the grants read (then only the page is named)."""
+    joined = JoinedPages.of(r.pages)
+    walked: list[tuple[str, str, int]] = []
+    for table in money_tables(joined.text):
+        counted: dict[int | None, int] = {}
+        for row in table.rows:
+            page = joined.page_of(row.line_start)
+            counted[page] = number = counted.get(page, 0) + 1
+            if row.is_total:
+                continue
+            walked += [(row.label, column, number) for column in (table.column_of(row, c) for c in row.cells) if column]
+    if [(label, column) for label, column, _ in walked] != [(g.recipient, g.column) for g in grants]:
+        return [None] * len(grants)
+    return [number for *_, number in walked]
+
+
+_TIMES = {2: "twice", 3: "three times"}
 
 
 def grant_frame(r: DocumentResult) -> pd.DataFrame:
     grants = getattr(r.structures, "grants", ()) or ()
-    rows = [{"recipient": g.recipient, "column": g.column, "recipient_level": g.recipient_level,
-             "recipient_resolved": bool(g.recipient_code or g.historical_code), "amount_nok": float(g.amount_nok),
-             "key": f"{r.sha256}|{g.recipient}|{g.column}|{g.project_number}"} for g in grants]
-    return pd.DataFrame(rows, columns=["recipient", "column", "recipient_level", "recipient_resolved", "amount_nok", "key"])
+    rows = [{"where": "grant table" + (f" on page {g.page}" if g.page else "") + (f", row {row}" if row else ""),
+             "sha256": r.sha256, "page": g.page, "row": row, "recipient": g.recipient, "column": g.column,
+             "project_number": g.project_number, "recipient_level": g.recipient_level,
+             "recipient_resolved": bool(g.recipient_code or g.historical_code), "amount_nok": float(g.amount_nok)}
+            for g, row in zip(grants, grant_rows(r, grants) if grants else [])]
+    frame = pd.DataFrame(rows, columns=["where", "sha256", "page", "row", "recipient", "column", "project_number",
+                                        "recipient_level", "recipient_resolved", "amount_nok"])
+    # how often the (recipient, column, project) of each row occurs: the duplicate check's sentence says it
+    counts = frame.groupby(["recipient", "column", "project_number"], dropna=False)["recipient"].transform("size")
+    frame["times"] = [_TIMES.get(n, f"{n} times") for n in counts]
+    return frame
 
 
 def total_frame(r: DocumentResult) -> pd.DataFrame:
     totals = getattr(r.structures, "table_totals", ()) or ()
-    return pd.DataFrame([{"column": t.column, "difference": float(t.difference), "consistent": t.consistent} for t in totals],
-                        columns=["column", "difference", "consistent"])
+    return pd.DataFrame([{"where": "grant table" + (f" on page {t.page}" if t.page else "") + ", SUM row",
+                          "column": t.column, "stated_sum": float(t.stated_sum),
+                          "computed_sum_of_rows": float(t.computed_sum_of_rows), "difference": float(t.difference),
+                          "off_by": abs(float(t.difference)), "consistent": t.consistent} for t in totals],
+                        columns=["where", "column", "stated_sum", "computed_sum_of_rows", "difference", "off_by",
+                                 "consistent"])
 
 
 def vote_frame(r: DocumentResult) -> pd.DataFrame:
-    """One row per vote; `case` names the vote and its first reconciliation problem, so a warning says what is wrong."""
+    """One row per vote; `issue` holds its reconciliation problems, so a warning says what is wrong."""
     meeting = getattr(r.structures, "meeting", None)
     rows = []
     for item in meeting.items if meeting else ():
         for number, vote in enumerate(item.votes, start=1):
-            where = f"{item.case} vote {number} ({vote.label})"
-            rows.append({"case": f"{where}: {vote.issues[0]}" if vote.issues else where,
+            page = vote.page or item.page
+            # each problem starts with the vote's label, which `where` names already
+            issues = [i.removeprefix(f"{vote.label}: ") for i in vote.issues]
+            rows.append({"where": f"agenda item {item.case}, vote {number} ({vote.label})"
+                                  + (f" on page {page}" if page else ""),
+                         "case": item.case, "issue": "; ".join(issues) or None,
                          "reconciliation_issues": len(vote.issues)})
-    return pd.DataFrame(rows, columns=["case", "reconciliation_issues"])
+    return pd.DataFrame(rows, columns=["where", "case", "issue", "reconciliation_issues"])
 
 
 def meeting_frame(r: DocumentResult) -> pd.DataFrame:
     meeting = getattr(r.structures, "meeting", None)
     if meeting is None:
-        return pd.DataFrame([], columns=["text", "template"])
-    return pd.DataFrame([{"text": f"protocol layout {meeting.template}", "template": meeting.template}])
+        return pd.DataFrame([], columns=["where", "template"])
+    return pd.DataFrame([{"where": "the meeting protocol", "template": meeting.template}])
 
 
 def election_frame(r: DocumentResult) -> pd.DataFrame:
@@ -133,11 +209,12 @@ def election_frame(r: DocumentResult) -> pd.DataFrame:
     elections = getattr(r.structures, "elections", ()) or ()
     rows = []
     for protocol in elections:
-        where = f"{protocol.election} {protocol.year} {protocol.area_name or ''}".strip()
+        where = " ".join(str(part) for part in (protocol.election, protocol.year, protocol.area_name) if part)
         problems = read_problems(protocol)
         findings = [i for i in protocol.issues if i not in problems]
-        rows += [{"text": f"{where}: {issue}", "reconciliation_issues": 1, "count_deviations": 0} for issue in problems]
-        rows += [{"text": f"{where}: {issue}", "reconciliation_issues": 0, "count_deviations": 1} for issue in findings]
+        rows += [{"where": where, "issue": issue, "reconciliation_issues": 1, "count_deviations": 0} for issue in problems]
+        rows += [{"where": where, "issue": issue.removeprefix("deviation: "), "reconciliation_issues": 0,
+                  "count_deviations": 1} for issue in findings]
         if not protocol.issues:
-            rows.append({"text": where, "reconciliation_issues": 0, "count_deviations": 0})
-    return pd.DataFrame(rows, columns=["text", "reconciliation_issues", "count_deviations"])
+            rows.append({"where": where, "issue": None, "reconciliation_issues": 0, "count_deviations": 0})
+    return pd.DataFrame(rows, columns=["where", "issue", "reconciliation_issues", "count_deviations"])

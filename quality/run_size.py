@@ -31,11 +31,17 @@ def run_band(con: duckdb.DuckDBPyConnection, run_id: int) -> dict:
 
 
 def run_size_checks(band: dict) -> list[tuple[str, str, bool, str]]:
-    """(check, severity, success, observed) of both checks, as GX words them (`column=value` when failing)."""
+    """(check, severity, success, observed) of both checks, in the words their GX results have (quality.messages)
+    when failing."""
+    from quality.messages import sentence
+
     zero, ratio = band["zero_after_documents"], band["ratio_to_previous"]
     within = ratio is None or BAND[0] <= ratio <= BAND[1]
-    return [("run_not_empty_after_documents", ERROR, not zero, "" if not zero else f"zero_after_documents={zero}"),
-            ("run_size_within_band", WARNING, within, "" if within else f"ratio_to_previous={ratio}")]
+    bounds = {"min_value": BAND[0], "max_value": BAND[1]}
+    return [("run_not_empty_after_documents", ERROR, not zero,
+             "" if not zero else sentence("run_not_empty_after_documents", band, bounds, zero)),
+            ("run_size_within_band", WARNING, within,
+             "" if within else sentence("run_size_within_band", band, bounds, ratio))]
 
 
 def record_run_size_checks(con: duckdb.DuckDBPyConnection, run_id: int) -> list[tuple[str, str, bool, str]]:

@@ -22,7 +22,8 @@ class QualitySettings:
 
 
 def suite_specs(s: QualitySettings) -> dict[str, list[tuple[str, str, str, dict]]]:
-    """suite → [(check, severity, expectation class name, kwargs)]; the suite name is the frame name."""
+    """suite → [(check, severity, expectation class name, kwargs)]; the suite name is the frame name. What each
+    check says when it fails is its sentence in quality.messages."""
     return {
         "documents": [
             ("doc_type_known", ERROR, "ExpectColumnValuesToBeInSet", {"column": "doc_type", "value_set": KNOWN_DOC_TYPES}),
@@ -74,7 +75,9 @@ def suite_specs(s: QualitySettings) -> dict[str, list[tuple[str, str, str, dict]
         ],
         "grants": [
             ("recipient_code_resolved", WARNING, "ExpectColumnValuesToBeInSet", {"column": "recipient_resolved", "value_set": [True]}),
-            ("no_duplicate_recipient_column", ERROR, "ExpectColumnValuesToBeUnique", {"column": "key"}),
+            # one amount per recipient, column and project in a document (rows of all documents validated together)
+            ("no_duplicate_recipient_column", ERROR, "ExpectCompoundColumnsToBeUnique",
+             {"column_list": ["sha256", "recipient", "column", "project_number"]}),
         ],
         "totals": [
             ("sum_reconciles", WARNING, "ExpectColumnValuesToBeBetween", {"column": "difference", "min_value": 0, "max_value": 0}),

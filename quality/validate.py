@@ -44,7 +44,7 @@ class CheckResult:
     check: str
     severity: str
     success: bool
-    observed: str      # failing values, e.g. "1e+15" or "votes_over_members=4"
+    observed: str      # what was wrong and where, in words (quality.messages): "page 1: amount '…' reads as …"
     unexpected: int
 
 
@@ -157,7 +157,7 @@ class Validator:
             for r in outcome.results:
                 meta = r.expectation_config.meta
                 checks.append(CheckResult(name, meta["check"], meta["severity"], bool(r.success),
-                                          "" if r.success else _observed(frame, r.result, _column(r)),
+                                          "" if r.success else _observed(frame, r.result, meta["check"], _kwargs(r)),
                                           int(r.result.get("unexpected_count") or 0)))
         return checks
 
@@ -187,48 +187,34 @@ class Validator:
                 for sha256 in present:
                     own = failing.get(sha256, [])
                     observed = _observed(frame, {"partial_unexpected_list": [values.get(i) for i in own],
-                                                 "partial_unexpected_index_list": own}, _column(r)) if own else ""
+                                                 "partial_unexpected_index_list": own}, meta["check"], _kwargs(r)) if own else ""
                     by_document[sha256].append(CheckResult(suite_name, meta["check"], meta["severity"], not own,
                                                            observed, len(own)))
         return [DocumentValidation(r.sha256, tuple(by_document[r.sha256])) for r in results]
 
 
-_ROW_LABELS = ("text", "case", "recipient", "column")
 #: Our severities in GX's own field, so Data Docs show a failed warning as a warning, not a critical failure.
 _GX_SEVERITY = {"error": "critical", "warning": "warning", "info": "info"}
 _BUILD = "gx-severity-1"
 
 
-def _column(result) -> str | None:
-    return (result.expectation_config.kwargs or {}).get("column")
+def _kwargs(result) -> dict:
+    return dict(result.expectation_config.kwargs or {})
 
 
-def _observed(frame, result: dict, column: str | None = None) -> str:
-    """The failing values in words, each named by where it is and what it is: `page 2, text 'Søgne':
-    code_resolved=False`, `case '14/25': votes_over_members=4`; the bare values where a frame has no such names."""
-    import pandas as pd
+def _observed(frame, result: dict, check: str, kwargs: dict | None = None) -> str:
+    """What was wrong and where, in words, for the first failing rows: `<where>: <sentence>` per row, e.g.
+    `grant table on page 1, row 15: recipient '156' is not a place` (quality.messages)."""
+    from quality.messages import described, listed
 
     values = result.get("partial_unexpected_list")
     indexes = result.get("partial_unexpected_index_list")
-    label = next((c for c in _ROW_LABELS if c in frame.columns), None)
-    if values is not None and indexes and (label or "page" in frame.columns):
-        described = []
-        for i, value in zip(indexes, values):
-            row = frame.iloc[i]
-            where = [f"page {row['page']}"] if "page" in frame.columns and pd.notna(row["page"]) else []
-            if label:
-                where.append(f"{label} '{row[label]}'")
-            described.append(f"{', '.join(where)}: {column or 'value'}={value}")
-        return _short(described)
-    if values is not None and column:
-        return _short([f"{column}={v}" for v in values])
-    return _short(values if values is not None else result.get("observed_value"))
-
-
-def _short(observed) -> str:
-    if isinstance(observed, list):
-        return ", ".join(map(str, observed[:5])) + (" …" if len(observed) > 5 else "")
-    return str(observed)[:200]
+    if indexes:
+        values = values if values is not None and len(values) == len(indexes) else [None] * len(indexes)
+        return listed([described(check, frame.iloc[i].to_dict(), kwargs, value) for i, value in zip(indexes, values)])
+    # an expectation that reports no rows (none of ours): its observed value, as GX gives it
+    observed = values if values is not None else result.get("observed_value")
+    return (", ".join(map(str, observed[:5])) if isinstance(observed, list) else str(observed))[:200]
 
 
 @contextmanager

@@ -14,7 +14,9 @@ ORPHAN_TABLES = ("pages", "entities", "grant_allocations", "agenda_items", "meet
 
 
 def warehouse_frames(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, pd.DataFrame]:
-    documents = con.execute("SELECT sha256 FROM documents").df()
+    # with what a failed check's sentence names: the source, and how often the same sha256 is stored
+    documents = con.execute("SELECT sha256, source, left(sha256, 12) AS short_sha256,"
+                            " count(*) OVER (PARTITION BY sha256) AS copies FROM documents").df()
     orphans = {f"orphan_{t}": con.execute(f"SELECT count(*) FROM {t} x WHERE NOT EXISTS "
                                           f"(SELECT 1 FROM documents d WHERE d.sha256 = x.sha256)").fetchone()[0]
                for t in ORPHAN_TABLES}

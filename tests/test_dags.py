@@ -165,3 +165,71 @@ def test_discover_uses_the_clis_rule_for_what_is_known(db_path, tmp_path):
     summary = ingest_paths([inbox], db_path, check_quality=False)
     assert (summary.unchanged, summary.new, summary.updated) == (2, 0, 0)       # known bytes: a new version only
     assert changed_files(list_files([inbox]), db_path) == []
+
+
+DISCOVER_AND_LOAD = """
+import json, logging, sys
+from types import SimpleNamespace
+from collections import defaultdict
+import airflow.sdk
+from airflow.dag_processing.dagbag import DagBag
+
+folder, inbox, db = sys.argv[1:4]
+dag = DagBag(dag_folder=folder).dags["municipal_records_nightly"]
+
+
+class TaskInstance:  # the XCom a task pushes, for the next task to pull
+    def __init__(self, store):
+        self.store = store
+
+    def xcom_push(self, key, value):
+        self.store[key] = value
+
+    def xcom_pull(self, task_ids, key):
+        return self.store.get(key)
+
+
+xcom, lines = {}, []
+logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+logging.getLogger("kommune_etl.discover").addHandler(type("Keep", (logging.Handler,), {
+    "emit": lambda self, record: lines.append(record.getMessage())})())
+context = {"ti": TaskInstance(xcom), "outlet_events": defaultdict(SimpleNamespace)}
+airflow.sdk.get_current_context = lambda: context
+params = {"inbox": inbox, "db": db, "sources": [], "batch_size": 25}
+listed = dag.get_task("discover").python_callable(params=params)
+loaded = dag.get_task("load").python_callable(staged=None, params=params)
+print("RESULT " + json.dumps({"listed": listed, "xcom": xcom, "lines": lines, "loaded": loaded}))
+"""
+
+
+def test_discover_logs_each_skipped_path_and_the_load_counts_them(tmp_path):
+    """Issue 20, point 4: a folder's manifests, metadata sheets and hidden files are skipped (counted, not ingested)
+    by the DAG as by `ingest`: `discover` names each skipped path with its reason on one line and hands the count on,
+    and the Airflow run's row carries `paths_skipped` like the CLI's. The task callables, with a stand-in context."""
+    import json
+
+    import duckdb
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "protokoll.txt").write_text("Møteprotokoll\nFormannskapet 12.03.2024\n", encoding="utf-8")
+    (inbox / "manifest.csv").write_text("file;sha256\nprotokoll.txt;0\n", encoding="utf-8")
+    (inbox / "metadata.xlsx").write_bytes(b"PK\x03\x04")
+    (inbox / ".DS_Store").write_bytes(b"\x00\x00")
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "KOMMUNE_ETL_SOURCES"} | {
+        "AIRFLOW_HOME": str(tmp_path / "airflow"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    done = subprocess.run([sys.executable, "-c", DISCOVER_AND_LOAD, str(REPO / "dags" / "municipal_records_nightly.py"),
+                           str(inbox), str(db)], capture_output=True, text=True, timeout=300, env=env, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))[7:])
+    assert report["listed"] == [[str(inbox / "protokoll.txt")]]
+    assert report["xcom"] == {"unchanged": 0, "skipped": 3}
+    bookkeeping = "folder bookkeeping (a manifest, checksums, a metadata sheet or a README), not a record"
+    assert report["lines"] == [f"skipped {inbox / 'manifest.csv'}: {bookkeeping}",
+                               f"skipped {inbox / 'metadata.xlsx'}: {bookkeeping}",
+                               "skipped 1 hidden file(s) or folder(s) (names starting with '.', e.g. .DS_Store)"]
+    assert report["loaded"]["skipped"] == 3
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT command, paths_skipped FROM runs").fetchall() == [("airflow", 3)]
+    con.close()

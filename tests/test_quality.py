@@ -33,6 +33,12 @@ def _failed(raw: RawDocument):
     return result, {(c.check, c.severity) for c in validation.results if not c.success}
 
 
+def _said(raw: RawDocument):
+    """The document's result and what each failed check says (its `observed`), by check name."""
+    result, validation = validate(process_document(raw))
+    return result, {c.check: c.observed for c in validation.results if not c.success}
+
+
 @pytest.mark.parametrize("path", sorted(SAMPLES_TEXT.glob("*.txt")), ids=lambda p: p.stem[:20])
 def test_samples_pass_with_no_errors(path):
     result, validation = validate(process_document(read_raw(path)))
@@ -45,9 +51,12 @@ def test_a_grant_sum_off_by_1000_is_a_warning():
 
 
 def test_more_votes_than_members_is_a_warning():
-    result, failed = _failed(_variant(PROTOCOL, "(10/1)", "(12/3)", "vedtatt med 10 mot 1 stemme (PP)",
-                                        "vedtatt med 12 mot 3 stemmer (PP)"))
+    raw = _variant(PROTOCOL, "(10/1)", "(12/3)", "vedtatt med 10 mot 1 stemme (PP)", "vedtatt med 12 mot 3 stemmer (PP)")
+    result, failed = _failed(raw)
     assert ("votes_within_members_present", "warning") in failed and result.status is Status.OK
+    # issue 20, point 4: what was wrong and where, in words
+    assert _said(raw)[1]["votes_within_members_present"] == \
+        "agenda item 14/25 on page 1: 12 for and 3 against make 15 votes, more than the 11 members present"
 
 
 def test_an_amount_of_10_to_the_15_kroner_is_an_error():
@@ -69,8 +78,73 @@ def test_a_municipality_that_did_not_exist_at_the_document_date_is_a_warning():
 
 
 def test_a_document_dated_in_the_future_is_an_error():
-    result, failed = _failed(_variant(KS, "Dato: 08.05.2023", "Dato: 08.05.2099"))
-    assert ("document_date_not_in_future", "error") in failed and result.status is Status.QUARANTINED
+    from datetime import date, datetime, timezone
+
+    result, said = _said(_variant(KS, "Dato: 08.05.2023", "Dato: 08.05.2099"))
+    assert "document_date_not_in_future" in said and result.status is Status.QUARANTINED
+    days = f"{(date(2099, 5, 8) - datetime.now(timezone.utc).date()).days:,}".replace(",", " ")
+    assert said["document_date_not_in_future"] == (f"the document is dated 2099-05-08, {days} days ahead, and is no "
+                                                   "notice, plan or budget (which may be dated ahead)")
+    assert f"(observed: {said['document_date_not_in_future']})" in result.error.message
+
+
+def test_a_grant_recipient_that_is_no_place_is_named_by_page_row_and_value():
+    """Issue 20, point 4: the warning said `recipient '156': recipient_resolved=False`, with no page or row. Grimstad
+    is the 15th line of KS's table (Oslo, Viken and its six municipalities, Innlandet, …, Agder, then Grimstad)."""
+    result, said = _said(_variant(KS, "Grimstad\t\t\t967 000", "156\t\t\t967 000"))
+    assert result.status is Status.OK
+    assert said["recipient_code_resolved"] == "grant table on page 1, row 15: recipient '156' is not a place"
+
+
+def test_a_recipient_twice_in_one_column_is_an_error_that_names_both_rows():
+    """The key check read `recipient 'Grimstad': key=<sha256>|Grimstad|TILSKUDD 2023|None`; now it is GX's compound
+    uniqueness on the real columns, and says which rows hold the recipient twice."""
+    result, said = _said(_variant(KS, "Kristiansand\t\t\t559 000", "Grimstad\t\t\t559 000"))
+    assert result.status is Status.QUARANTINED and result.error.code == "quality_failed"
+    assert said["no_duplicate_recipient_column"] == (
+        "grant table on page 1, row 15: recipient 'Grimstad' appears twice in column 'TILSKUDD 2023'; "
+        "grant table on page 1, row 16: recipient 'Grimstad' appears twice in column 'TILSKUDD 2023'")
+
+
+def test_more_failing_rows_than_are_named_are_counted():
+    from quality.messages import listed
+
+    assert listed([f"row {i}" for i in range(1, 8)]) == "row 1; row 2; row 3; row 4; row 5; and 2 more"
+    assert listed(["row 1"]) == "row 1"
+
+
+def test_every_check_has_a_sentence_naming_only_what_its_frame_holds(tmp_path):
+    """Issue 20, point 4: every failed check says in words what was wrong and where. A check without a sentence, or
+    a sentence naming a value its frame does not hold, fails here (not in a night's run)."""
+    import string
+
+    from quality.messages import SENTENCES
+    from quality.run_size import BAND, run_size_checks
+    from quality.suites import QualitySettings, suite_specs
+    from quality.validate import FRAMES
+    from quality.warehouse_checks import warehouse_frames, warehouse_specs
+    from warehouse.connection import open_warehouse
+
+    result = process_document(read_raw(KS))
+    columns = {suite: set(build(result).columns) | {"sha256"} for suite, build in FRAMES.items()}
+    con = open_warehouse(tmp_path / "w.duckdb")
+    run_id = con.execute("INSERT INTO runs (command, started_at, pipeline_version) VALUES ('test', now(), 'test')"
+                         " RETURNING run_id").fetchone()[0]
+    columns |= {suite: set(frame.columns) for suite, frame in warehouse_frames(con, run_id).items()}
+    con.close()
+    band = {"documents_seen": 0, "previous_median": 4, "zero_after_documents": True, "ratio_to_previous": 0.0}
+    specs = [(suite, check, kwargs) for suite, checks in {**suite_specs(QualitySettings()), **warehouse_specs()}.items()
+             for check, _, _, kwargs in checks]
+    names = [check for _, check, _ in specs] + [check for check, *_ in run_size_checks(band)]
+    assert sorted(set(names)) == sorted(SENTENCES)          # every check has one, and no sentence outlives its check
+    assert len(names) == len(set(names)) + 2                # the run-size guard's two checks, worded with or without GX
+    for suite, check, kwargs in specs:
+        fields = {field.split(".")[0].split("[")[0] for _, field, _, _ in string.Formatter().parse(SENTENCES[check]) if field}
+        assert fields <= columns[suite] | set(kwargs) | {"value"}, (check, fields - columns[suite] - set(kwargs))
+    assert {c: o for c, _, ok, o in run_size_checks(band | {"previous_median": 4.0}) if not ok} == {
+        "run_not_empty_after_documents": "the run saw no documents, where the last runs of its command saw 4 (median)",
+        "run_size_within_band": f"the run saw 0 documents, 0.00 times the median of the last runs of its command (4); "
+                                f"expected {BAND[0]:g}–{BAND[1]:g} times"}
 
 
 def test_a_notice_of_a_coming_meeting_is_not_quarantined_for_its_date():
@@ -244,8 +318,11 @@ def test_warehouse_checks_pass_then_catch_an_empty_run_and_orphans(db_path, tmp_
                 " VALUES ('deadbeef', 1, 'DATE', 'x', '\"2025-01-01\"', 0, 1, 'rules')")
     from quality.warehouse_checks import check_warehouse
 
-    failed = {c.check for c in check_warehouse(con, summary.run_id) if not c.success}
-    assert "no_orphan_entities" in failed
+    failed = {c.check: c.observed for c in check_warehouse(con, summary.run_id) if not c.success}
+    assert failed["no_orphan_entities"] == "1 row(s) in table entities belong to no document (their sha256 is not in documents)"
+    assert con.execute("SELECT observed FROM quality_results WHERE run_id = ? AND check_name = 'run_not_empty_after_documents'"
+                       " AND NOT success", [summary.run_id]).fetchone() == (
+        "the run saw no documents, where the last runs of its command saw 1 (median)",)
     con.close()
 
 
