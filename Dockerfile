@@ -12,14 +12,14 @@ ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1 PYTHONUNBUFFERED=1 \
 RUN pip install --no-cache-dir uv==0.13.9
 WORKDIR /opt/kommune-etl
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --no-install-project --compile-bytecode
+RUN uv sync --frozen --no-dev --extra airflow --no-install-project --compile-bytecode
 COPY kommune_etl ./kommune_etl
 COPY extractors ./extractors
 COPY transforms ./transforms
 COPY warehouse ./warehouse
 COPY quality ./quality
 COPY dags ./dags
-RUN uv sync --frozen --no-dev --compile-bytecode
+RUN uv sync --frozen --no-dev --extra airflow --compile-bytecode
 ENV PATH=/opt/kommune-etl/.venv/bin:$PATH AIRFLOW_HOME=/opt/airflow HOME=/opt/airflow
 # The user of Airflow's own image: uid 50000, group 0. Its folders are group-writable, so the uid compose runs the
 # services as ($AIRFLOW_UID, group 0) can write them too; the code and its environment stay root's, read-only.

@@ -282,7 +282,7 @@ def case_fetch_killed(ws):
         again = ws.cli("fetch", "--sources", str(sources), "--inbox", str(ws.inbox), "--db", str(ws.db))
     finally:
         httpd.shutdown()
-    from extractors.sources.folder import list_inbox
+    from kommune_etl.extractors.sources.folder import list_inbox
 
     done = ws.sql("SELECT count(*) FROM fetched_documents WHERE status IN ('fetched', 'not_modified')")[0][0]
     listing = list_inbox([ws.inbox])

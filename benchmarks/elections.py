@@ -27,9 +27,9 @@ def main() -> None:
     parser.add_argument("--pdf", help="the single protocol to time (default: the one with the most pages)")
     args = parser.parse_args()
 
-    from extractors.ocr import garbage_score
-    from extractors.readers.pdf import read_pdf
-    from transforms.structures.elections import extract_election
+    from kommune_etl.extractors.ocr import garbage_score
+    from kommune_etl.extractors.readers.pdf import read_pdf
+    from kommune_etl.transforms.structures.elections import extract_election
 
     contents = {p.name: p.read_bytes() for p in sorted(args.corpus.glob("*.pdf"))}
     documents = {}

@@ -96,7 +96,7 @@ LISTING_ONLY = """
 import sys, time
 from pathlib import Path
 started = time.perf_counter()
-from extractors.sources.config import load_sources
+from kommune_etl.extractors.sources.config import load_sources
 from kommune_etl.fetch import fetch_source
 for source in load_sources().values():
     fetch_source(source, Path(sys.argv[1]), Path(sys.argv[2]))

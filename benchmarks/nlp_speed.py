@@ -25,8 +25,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from extractors.readers.pdf import read_pdf
-    from transforms.nlp.pipeline import default_nlp, extract_entities
+    from kommune_etl.extractors.readers.pdf import read_pdf
+    from kommune_etl.transforms.nlp.pipeline import default_nlp, extract_entities
 
     pdfs = sorted((REPO / "kommune_etl" / "samples" / "pdf").glob("*.pdf"))
     documents = [read_pdf(p.read_bytes()).pages for p in pdfs]

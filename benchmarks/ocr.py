@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO))
 
 
 def main() -> None:
-    from extractors.ocr import OcrSettings
+    from kommune_etl.extractors.ocr import OcrSettings
     from kommune_etl.pipeline import ingest_paths
 
     corpus = REPO.parent / "shared" / "corpus" / "real"

@@ -28,7 +28,7 @@ GLUED = re.compile(r"\b[a-zæøå]{2,}[A-ZÆØÅ][a-zæøå]{2,}")
 
 
 def worker(backend: str, corpus: Path) -> dict:
-    from extractors.readers.pdf import read_pdf
+    from kommune_etl.extractors.readers.pdf import read_pdf
     from kommune_etl.models import ReadError
 
     pages = glued = chars = 0

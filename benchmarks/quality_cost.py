@@ -26,7 +26,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from kommune_etl.pipeline import VALIDATION_BATCH, ingest_paths, process_document, read_raw
-    from quality.validate import default_validator
+    from kommune_etl.quality.validate import default_validator
 
     samples = sorted((REPO / "kommune_etl" / "samples" / "text").glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp:

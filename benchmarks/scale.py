@@ -87,8 +87,8 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
 
     from kommune_etl.pipeline import ingest_paths
-    from warehouse.connection import open_warehouse
-    from warehouse.search import rebuild_search_index, search
+    from kommune_etl.warehouse.connection import open_warehouse
+    from kommune_etl.warehouse.search import rebuild_search_index, search
 
     root = args.keep or Path(tempfile.mkdtemp(prefix="kommune-scale-"))
     db = root / "warehouse" / "warehouse.duckdb"

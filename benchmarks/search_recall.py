@@ -44,7 +44,7 @@ def _median_ms(fn, runs: int = 5) -> float:
 
 
 def main() -> None:
-    from warehouse.search import search
+    from kommune_etl.warehouse.search import search
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fts", type=Path, required=True)

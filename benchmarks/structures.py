@@ -51,10 +51,10 @@ def text_to_pdf(text: str) -> bytes:
 
 
 def main() -> None:
-    from extractors.readers.pdf import read_pdf
+    from kommune_etl.extractors.readers.pdf import read_pdf
     from kommune_etl.models import DocType
-    from transforms.nlp.pipeline import extract_entities
-    from transforms.structures import extract_structures
+    from kommune_etl.transforms.nlp.pipeline import extract_entities
+    from kommune_etl.transforms.structures import extract_structures
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--protocol", type=Path,

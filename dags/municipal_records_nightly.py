@@ -84,7 +84,7 @@ def municipal_records_nightly():
         from datetime import date
         from pathlib import Path
 
-        from extractors.sources.config import SourceConfig, load_sources, select
+        from kommune_etl.extractors.sources.config import SourceConfig, load_sources, select
         from kommune_etl.fetch import fetch_source
 
         chosen = select(load_sources(), params["sources"])
@@ -116,8 +116,8 @@ def municipal_records_nightly():
 
         from airflow.sdk import get_current_context
 
-        from extractors.sources.config import load_sources
-        from extractors.sources.folder import list_inbox
+        from kommune_etl.extractors.sources.config import load_sources
+        from kommune_etl.extractors.sources.folder import list_inbox
         from kommune_etl.discover import changed_files, source_names_for
 
         folders = [Path(params["inbox"])] + [Path(s.path) for s in load_sources().values() if s.kind == "folder"

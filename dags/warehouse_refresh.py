@@ -71,8 +71,8 @@ def warehouse_refresh():
         """Every mart to <reports>/exports/<mart>/year=YYYY/*.parquet (replaced each time)."""
         from pathlib import Path
 
-        from warehouse.connection import open_published
-        from warehouse.marts import export_marts
+        from kommune_etl.warehouse.connection import open_published
+        from kommune_etl.warehouse.marts import export_marts
 
         con = open_published(Path(warehouse(params)))
         try:
@@ -85,7 +85,7 @@ def warehouse_refresh():
         from pathlib import Path
 
         from kommune_etl.report import write_report
-        from warehouse.connection import open_published
+        from kommune_etl.warehouse.connection import open_published
 
         db = warehouse(params)
         con = open_published(Path(db))
@@ -99,7 +99,7 @@ def warehouse_refresh():
         """Into the DuckLake when one is configured (opens the warehouse for writing, hence the pool)."""
         from pathlib import Path
 
-        from warehouse.lake import LakeConfig
+        from kommune_etl.warehouse.lake import LakeConfig
 
         db = warehouse(params)
         config = LakeConfig.from_env()

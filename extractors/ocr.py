@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from extractors.sandbox import run_bounded
+from kommune_etl.extractors.sandbox import run_bounded
 from kommune_etl.atomic import write_atomically
 from kommune_etl.models import ExtractedDocument, Page, ReadError, ReasonCode
 

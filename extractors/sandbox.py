@@ -30,7 +30,7 @@ def read_isolated(content: bytes, media_type: str, limits: Limits, pdf_backend: 
     """Read ``content`` in a bounded child process; raise ReadError for every failure."""
     if len(content) > limits.max_bytes:
         raise ReadError(ReasonCode.TOO_LARGE, f"{len(content)} bytes is over the limit of {limits.max_bytes} bytes")
-    from extractors.readers import preload_libraries, read_document
+    from kommune_etl.extractors.readers import preload_libraries, read_document
 
     preload_libraries(media_type)  # once in the parent: forked children then start warm (copy-on-write)
     kwargs = {"pdf_backend": pdf_backend} if pdf_backend else {}

@@ -15,7 +15,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from extractors.sandbox import Limits
+from kommune_etl.extractors.sandbox import Limits
 from kommune_etl import __version__
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def usage_problem(exc: BaseException) -> str | None:
     """A one-line explanation when the command was given something it cannot use (a --db that is no warehouse)."""
-    from warehouse.connection import NotAWarehouse
+    from kommune_etl.warehouse.connection import NotAWarehouse
 
     text = str(exc).splitlines()[0] if str(exc) else ""
     if isinstance(exc, NotAWarehouse):
@@ -81,7 +81,7 @@ def environment_problem(exc: BaseException) -> str | None:
         return (f"could not write{where}: {exc.strerror}. Free space (or raise the file-size limit) and run the same "
                 "command again: the raw archive and every document loaded before are kept, and this run is closed as "
                 "interrupted by the next one.")
-    from warehouse.migrate import MigrationChanged
+    from kommune_etl.warehouse.migrate import MigrationChanged
 
     if isinstance(exc, MigrationChanged):
         return str(exc)
@@ -98,7 +98,7 @@ def environment_problem(exc: BaseException) -> str | None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from warehouse.connection import DB_ENV, default_db_path
+    from kommune_etl.warehouse.connection import DB_ENV, default_db_path
 
     parser = argparse.ArgumentParser(prog="kommune-etl", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"kommune-etl {__version__}")
@@ -110,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     def with_lake(p: argparse.ArgumentParser, help_text: str) -> argparse.ArgumentParser:
-        from warehouse.lake import LAKE_DATA_ENV, LAKE_ENV
+        from kommune_etl.warehouse.lake import LAKE_DATA_ENV, LAKE_ENV
 
         p.add_argument("--lake", metavar="CATALOG", default=os.environ.get(LAKE_ENV),
                        help=f"{help_text}; a DuckLake catalog such as 'postgres:dbname=kommune_lake host=127.0.0.1'"
@@ -258,7 +258,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _lake_config(args: argparse.Namespace):
-    from warehouse.lake import LakeConfig
+    from kommune_etl.warehouse.lake import LakeConfig
 
     return LakeConfig(args.lake, args.lake_data)
 
@@ -282,10 +282,10 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 def _reader(args: argparse.Namespace):
     """A read-only connection to the --db file, or to the lake when --lake is given."""
     if getattr(args, "lake", None):
-        from warehouse.lake import open_lake_reader
+        from kommune_etl.warehouse.lake import open_lake_reader
 
         return open_lake_reader(_lake_config(args))
-    from warehouse.connection import open_published
+    from kommune_etl.warehouse.connection import open_published
 
     return open_published(args.db)
 
@@ -317,9 +317,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         what = "is a folder (extract reads one file; `ingest` takes folders)" if args.file.is_dir() else "no such file"
         print(f"kommune-etl extract: {args.file}: {what}", file=sys.stderr)
         return EXIT_USAGE
-    from extractors.ocr import OcrSettings
+    from kommune_etl.extractors.ocr import OcrSettings
 
-    from transforms.pii import pseudonymise
+    from kommune_etl.transforms.pii import pseudonymise
 
     raw = read_raw(args.file)
     raw = RawDocument(raw.content, pseudonymise(raw.source, None))  # personal data in the file's name is masked too
@@ -413,7 +413,7 @@ STATUS_QUERIES = {
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from warehouse.connection import open_published
+    from kommune_etl.warehouse.connection import open_published
 
     con = open_published(args.db)
     for heading, sql in STATUS_QUERIES.items():
@@ -435,7 +435,7 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:
-    from warehouse.connection import open_published
+    from kommune_etl.warehouse.connection import open_published
 
     con = open_published(args.db)
     run = args.run or con.execute("SELECT max(run_id) FROM quality_runs").fetchone()[0]
@@ -571,10 +571,10 @@ def _evaluate_meetings(gold_dir: Path, folders: list[Path], minimum: float) -> t
 
 
 def _print_reconciliation(folders: list[Path]) -> None:
-    from extractors.sources.folder import list_files
+    from kommune_etl.extractors.sources.folder import list_files
     from kommune_etl.meeting_scoring import reconcile
     from kommune_etl.pipeline import process_document, read_raw
-    from transforms.structures import MEETING_TYPES
+    from kommune_etl.transforms.structures import MEETING_TYPES
 
     documents = []
     for path in list_files(folders):  # what ingest would read there (a folder's manifest is not a document)
@@ -599,8 +599,8 @@ def _date(text: str):
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
     """fetch (incremental) and backfill (a window): the same stage, fetch.fetch_source, per source."""
-    from extractors.sources.config import SourceConfig, SourceConfigError, load_sources, select
-    from extractors.sources.http import HttpPolicy
+    from kommune_etl.extractors.sources.config import SourceConfig, SourceConfigError, load_sources, select
+    from kommune_etl.extractors.sources.http import HttpPolicy
     from kommune_etl.fetch import fetch_source
 
     if args.inbox is None:
@@ -652,7 +652,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
-    from extractors.sources.config import SourceConfigError, load_sources
+    from kommune_etl.extractors.sources.config import SourceConfigError, load_sources
 
     try:
         sources = load_sources(args.sources)
@@ -661,7 +661,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     state = {}
     if args.db.exists():
-        from warehouse.connection import open_published
+        from kommune_etl.warehouse.connection import open_published
 
         con = open_published(args.db)
         state = {row[0]: row[1:] for row in con.execute(
@@ -676,8 +676,8 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from warehouse.connection import open_published, open_warehouse, publish_snapshot
-    from warehouse.search import rebuild_search_index, search
+    from kommune_etl.warehouse.connection import open_published, open_warehouse, publish_snapshot
+    from kommune_etl.warehouse.search import rebuild_search_index, search
 
     if args.rebuild:
         con = open_warehouse(args.db)
@@ -709,7 +709,7 @@ PROFILE_COLUMNS = ("person_id", "name", "municipality_code", "municipality", "pa
 
 
 def _cmd_person(args: argparse.Namespace) -> int:
-    from warehouse.connection import open_published
+    from kommune_etl.warehouse.connection import open_published
 
     con = open_published(args.db)
     pattern = "%" + " ".join(args.name.split()).replace("%", "") + "%"
@@ -743,7 +743,7 @@ def _cmd_person(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from warehouse.marts import export_marts
+    from kommune_etl.warehouse.marts import export_marts
 
     con = _reader(args)
     exported = export_marts(con, args.out, args.format)
@@ -756,7 +756,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from kommune_etl.report import write_report
-    from warehouse.connection import open_published
+    from kommune_etl.warehouse.connection import open_published
 
     con = open_published(args.db)
     target = write_report(con, args.out, str(args.db))

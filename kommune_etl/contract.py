@@ -11,7 +11,7 @@ from typing import Any
 from dataclasses import asdict
 
 from kommune_etl.models import DocumentResult, Entity
-from transforms.structures.records import Letter, Meeting, Structures, Vote
+from kommune_etl.transforms.structures.records import Letter, Meeting, Structures, Vote
 
 CONTRACT_VERSION = 1
 

@@ -7,9 +7,9 @@ import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from extractors.sources.folder import printable, read_raw
-from warehouse.archive import RawArchive
-from warehouse.connection import open_warehouse, raw_archive_dir
+from kommune_etl.extractors.sources.folder import printable, read_raw
+from kommune_etl.warehouse.archive import RawArchive
+from kommune_etl.warehouse.connection import open_warehouse, raw_archive_dir
 
 
 def source_names_for(db_path: Path, mask_pii: bool = True) -> Callable[[str], str]:

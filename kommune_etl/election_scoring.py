@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from transforms.structures.election_records import ElectionProtocol
+from kommune_etl.transforms.structures.election_records import ElectionProtocol
 
 _KEY_FIGURES = {
     "keyfigures_antallStemmeberettigede": "eligible_voters",

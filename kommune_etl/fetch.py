@@ -14,12 +14,12 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extractors.sources import einnsyn, elements
-from extractors.sources.config import SourceConfig
-from extractors.sources.http import FetchError, FetchSummary, HttpPolicy, PoliteClient, fetch_document, list_links
+from kommune_etl.extractors.sources import einnsyn, elements
+from kommune_etl.extractors.sources.config import SourceConfig
+from kommune_etl.extractors.sources.http import FetchError, FetchSummary, HttpPolicy, PoliteClient, fetch_document, list_links
 from kommune_etl.discover import source_names_for
-from warehouse.connection import open_warehouse, publish_snapshot
-from warehouse.sources import known_documents, record_outcomes, record_run, watermark
+from kommune_etl.warehouse.connection import open_warehouse, publish_snapshot
+from kommune_etl.warehouse.sources import known_documents, record_outcomes, record_run, watermark
 
 
 #: Outcomes are recorded as they happen, at most a second apart: opening the warehouse costs ~15 ms, so one

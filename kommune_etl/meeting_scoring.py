@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transforms.structures.records import Meeting, Vote
+from kommune_etl.transforms.structures.records import Meeting, Vote
 
 
 @dataclass

@@ -41,14 +41,14 @@ class FailureAlert(BaseNotifier):
         self.settings = settings
 
     def notify(self, context) -> None:
-        from quality.alerts import AlertSettings, send_alert
+        from kommune_etl.quality.alerts import AlertSettings, send_alert
 
         send_alert(failure_alert(context), self.settings or AlertSettings.from_env())
 
 
 def failure_alert(context):
     """The alert for a failed task: which task of which run, the error, its warehouse, and where its log is."""
-    from quality.alerts import Alert
+    from kommune_etl.quality.alerts import Alert
 
     ti = context.get("task_instance") or context.get("ti")
     dag_id = getattr(ti, "dag_id", None) or getattr(context.get("dag"), "dag_id", "?")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.identity import name_tokens
+from kommune_etl.transforms.identity import name_tokens
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,20 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extractors.ocr import OcrSettings
-from extractors.sandbox import Limits
-from extractors.sources.folder import list_inbox, printable, read_raw  # noqa: F401 (read_raw: re-exported)
+from kommune_etl.extractors.ocr import OcrSettings
+from kommune_etl.extractors.sandbox import Limits
+from kommune_etl.extractors.sources.folder import list_inbox, printable, read_raw  # noqa: F401 (read_raw: re-exported)
 from kommune_etl import __version__
 from kommune_etl.discover import source_names_for
 from kommune_etl.models import DocumentError, DocumentResult, RawDocument, ReadError, ReasonCode, Status
-from warehouse.archive import RawArchive
-from warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
-from warehouse.cases import rebuild_cases
-from warehouse.identity import rebuild_identity
-from warehouse.organisations import rebuild_organisations
-from warehouse.load import Change, load_document, record_source_version, source_state
-from warehouse.quality import record_quality_run
-from warehouse.search import rebuild_search_index
+from kommune_etl.warehouse.archive import RawArchive
+from kommune_etl.warehouse.connection import open_warehouse, publish_snapshot, raw_archive_dir
+from kommune_etl.warehouse.cases import rebuild_cases
+from kommune_etl.warehouse.identity import rebuild_identity
+from kommune_etl.warehouse.organisations import rebuild_organisations
+from kommune_etl.warehouse.load import Change, load_document, record_source_version, source_state
+from kommune_etl.warehouse.quality import record_quality_run
+from kommune_etl.warehouse.search import rebuild_search_index
 
 
 def __getattr__(name: str):
@@ -123,15 +123,15 @@ def warehouse_run(db_path: Path, command: str, check_quality: bool = True, alert
         )
         report = None
         if check_quality and (summary.new or summary.updated or summary.quarantined):
-            from quality.validate import validator_for
-            from quality.warehouse_checks import check_warehouse
+            from kommune_etl.quality.validate import validator_for
+            from kommune_etl.quality.warehouse_checks import check_warehouse
 
             validator_for(quality_root(con)).run_name = gx_run_name(run_id)
             check_warehouse(con, run_id, quality_root(con))
             report = validator_for(quality_root(con)).build_data_docs()
         elif check_quality:  # nothing loaded: no content check can have changed, and nothing was validated
-            from quality.run_size import record_run_size_checks
-            from quality.site import data_docs_index
+            from kommune_etl.quality.run_size import record_run_size_checks
+            from kommune_etl.quality.site import data_docs_index
 
             record_run_size_checks(con, run_id)
             report = data_docs_index(quality_root(con))
@@ -198,7 +198,7 @@ def process_for_load(raws: Iterable[RawDocument], db_path: Path, limits: Limits 
         if on_document:
             on_document(Path(raw.source), results[-1].status.value)
     if check_quality and results:
-        from quality.validate import validator_for
+        from kommune_etl.quality.validate import validator_for
 
         validator_for(Path(db_path).parent).run_name = "kommune-etl-processed-before-load"
     checked = validate_batch(results, check_quality, Path(db_path).parent)
@@ -230,7 +230,7 @@ def quality_root(con) -> Path | None:
 
 def _alert(con, run_id: int, db_path: Path, settings) -> list[str]:
     """One summary alert when the run quarantined documents (settings default to the environment)."""
-    from quality.alerts import AlertSettings, build_alert, send_alert
+    from kommune_etl.quality.alerts import AlertSettings, build_alert, send_alert
 
     alert = build_alert(con, run_id, str(db_path))
     return send_alert(alert, settings or AlertSettings.from_env()) if alert else []
@@ -254,7 +254,7 @@ def validate_batch(results: list[DocumentResult], enabled: bool = True, gx_root:
     checkable = [r for r in results if r.status is Status.OK] if enabled else []
     if not checkable:
         return [(r, None) for r in results]
-    from quality.validate import validator_for
+    from kommune_etl.quality.validate import validator_for
 
     if run_name:
         validator_for(gx_root).run_name = run_name
@@ -376,7 +376,7 @@ def reprocess_quarantined(db_path: Path, limits: Limits = Limits(), on_document:
 
 def publish_to_lake(db_path: Path, config, batch_size: int = 32):
     """Publish this loader's changed documents into the shared DuckLake (warehouse/lake.py)."""
-    from warehouse.lake import publish
+    from kommune_etl.warehouse.lake import publish
 
     con = open_warehouse(db_path)
     try:

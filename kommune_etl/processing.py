@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from extractors.ocr import OcrSettings, ocr_document
-from extractors.readers import preload_libraries, read_document
-from extractors.sandbox import Limits, read_isolated, run_bounded
-from extractors.sniff import PDF, sniff_media_type
+from kommune_etl.extractors.ocr import OcrSettings, ocr_document
+from kommune_etl.extractors.readers import preload_libraries, read_document
+from kommune_etl.extractors.sandbox import Limits, read_isolated, run_bounded
+from kommune_etl.extractors.sniff import PDF, sniff_media_type
 from kommune_etl.models import DocumentResult, ExtractedDocument, Page, RawDocument, ReadError, ReasonCode, Status
-from transforms.classify import classify
-from transforms.metadata import extract_metadata
-from transforms.nlp.pipeline import extract_entities
-from transforms.pii import mask, personal_data
-from transforms.structures import extract_structures
-from transforms.structures.list_names import election_entities
+from kommune_etl.transforms.classify import classify
+from kommune_etl.transforms.metadata import extract_metadata
+from kommune_etl.transforms.nlp.pipeline import extract_entities
+from kommune_etl.transforms.pii import mask, personal_data
+from kommune_etl.transforms.structures import extract_structures
+from kommune_etl.transforms.structures.list_names import election_entities
 
 
 def process_document(raw: RawDocument, limits: Limits = Limits(), pdf_backend: str | None = None,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from extractors.sandbox import Limits
-from extractors.sources.folder import list_files
+from kommune_etl.extractors.sandbox import Limits
+from kommune_etl.extractors.sources.folder import list_files
 from kommune_etl.pipeline import IngestSummary, ingest_paths
 
 

@@ -15,9 +15,9 @@ from datetime import date, datetime, timezone
 import pandas as pd
 
 from kommune_etl.models import DocType, DocumentResult
-from transforms.pagetext import JoinedPages
-from transforms.places import COUNTY, MUNICIPALITY, default_gazetteer
-from transforms.tables import money_tables
+from kommune_etl.transforms.pagetext import JoinedPages
+from kommune_etl.transforms.places import COUNTY, MUNICIPALITY, default_gazetteer
+from kommune_etl.transforms.tables import money_tables
 
 KNOWN_DOC_TYPES = [t.value for t in DocType]
 
@@ -204,7 +204,7 @@ def meeting_frame(r: DocumentResult) -> pd.DataFrame:
 def election_frame(r: DocumentResult) -> pd.DataFrame:
     """One row per reconciliation problem of an election protocol (party sums, seats, approved + rejected,
     large preliminary/final deviations), and one clean row per protocol without any."""
-    from transforms.structures.elections import read_problems
+    from kommune_etl.transforms.structures.elections import read_problems
 
     elections = getattr(r.structures, "elections", ()) or ()
     rows = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
-from quality.severity import ERROR, WARNING
+from kommune_etl.quality.severity import ERROR, WARNING
 
 SUITE = "warehouse_runs"
 BAND = (0.5, 2.0)  # this run's documents over the median of the last five runs of its command
@@ -33,7 +33,7 @@ def run_band(con: duckdb.DuckDBPyConnection, run_id: int) -> dict:
 def run_size_checks(band: dict) -> list[tuple[str, str, bool, str]]:
     """(check, severity, success, observed) of both checks, in the words their GX results have (quality.messages)
     when failing."""
-    from quality.messages import sentence
+    from kommune_etl.quality.messages import sentence
 
     zero, ratio = band["zero_after_documents"], band["ratio_to_previous"]
     within = ratio is None or BAND[0] <= ratio <= BAND[1]

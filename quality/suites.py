@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quality.frames import KNOWN_DOC_TYPES
+from kommune_etl.quality.frames import KNOWN_DOC_TYPES
 
-from quality.severity import ERROR, INFO, WARNING  # noqa: E402, F401 (re-exported: the suites' words)
+from kommune_etl.quality.severity import ERROR, INFO, WARNING  # noqa: E402, F401 (re-exported: the suites' words)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from pathlib import Path
 from functools import cache
 
 from kommune_etl.models import DocumentResult
-from quality import frames
-from quality.site import SITE
-from quality.suites import ERROR, QualitySettings, suite_specs
+from kommune_etl.quality import frames
+from kommune_etl.quality.site import SITE
+from kommune_etl.quality.suites import ERROR, QualitySettings, suite_specs
 
 FRAMES = {"documents": frames.document_frame, "entities": frames.entity_frame, "items": frames.item_frame,
           "grants": frames.grant_frame, "totals": frames.total_frame, "votes": frames.vote_frame,
@@ -84,7 +84,7 @@ class Validator:
                             else gx.get_context(mode="ephemeral"))
             self.context.variables.progress_bars = {"globally": False, "metric_calculations": False}
             if root:
-                from quality.data_docs import use_offline_site
+                from kommune_etl.quality.data_docs import use_offline_site
 
                 use_offline_site(self.context)
             try:
@@ -205,7 +205,7 @@ def _kwargs(result) -> dict:
 def _observed(frame, result: dict, check: str, kwargs: dict | None = None) -> str:
     """What was wrong and where, in words, for the first failing rows: `<where>: <sentence>` per row, e.g.
     `grant table on page 1, row 15: recipient '156' is not a place` (quality.messages)."""
-    from quality.messages import described, listed
+    from kommune_etl.quality.messages import described, listed
 
     values = result.get("partial_unexpected_list")
     indexes = result.get("partial_unexpected_index_list")

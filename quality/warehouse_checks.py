@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from quality.run_size import BAND, SUITE, run_band
-from quality.severity import ERROR, WARNING
+from kommune_etl.quality.run_size import BAND, SUITE, run_band
+from kommune_etl.quality.severity import ERROR, WARNING
 
 ORPHAN_TABLES = ("pages", "entities", "grant_allocations", "agenda_items", "meetings")
 
@@ -41,7 +41,7 @@ def warehouse_specs() -> dict[str, list[tuple[str, str, str, dict]]]:
 
 def check_warehouse(con: duckdb.DuckDBPyConnection, run_id: int, gx_root=None) -> list:
     """Validate and store the warehouse checks of ``run_id`` (suite `warehouse_*`, sha256 '')."""
-    from quality.validate import validator_for
+    from kommune_etl.quality.validate import validator_for
 
     results = validator_for(gx_root).validate_frames(warehouse_frames(con, run_id), warehouse_specs())
     if results:

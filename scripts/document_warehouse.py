@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from warehouse.schema_doc import render_fresh
+from kommune_etl.warehouse.schema_doc import render_fresh
 
 target = Path(__file__).resolve().parent.parent / "docs" / "warehouse.md"
 target.write_text(render_fresh(), encoding="utf-8")

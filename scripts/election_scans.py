@@ -18,9 +18,9 @@ sys.path.insert(0, str(REPO))
 
 
 def main() -> None:
-    from extractors.ocr import OcrSettings, ocr_document, pages_to_ocr
-    from extractors.readers.pdf import read_pdf
-    from transforms.structures.elections import extract_elections, read_problems, reconciles
+    from kommune_etl.extractors.ocr import OcrSettings, ocr_document, pages_to_ocr
+    from kommune_etl.extractors.readers.pdf import read_pdf
+    from kommune_etl.transforms.structures.elections import extract_elections, read_problems, reconciles
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "elections")

@@ -213,8 +213,8 @@ def test_nightly_through_the_rest_api_on_a_celery_worker(celery_cluster, tmp_pat
         assert con.execute("SELECT data_docs IS NOT NULL FROM quality_runs WHERE run_id = 1").fetchone() == (True,)
     finally:
         con.close()
-    from warehouse.connection import open_published
-    from warehouse.search import search
+    from kommune_etl.warehouse.connection import open_published
+    from kommune_etl.warehouse.search import search
 
     reader = open_published(db)
     try:

@@ -13,10 +13,10 @@ import duckdb
 import pytest
 
 from conftest import REPO
-from warehouse.connection import open_warehouse
-from warehouse.extensions import extension_file, load_extension
-from warehouse.marts import export_marts, mart_names
-from warehouse.search import search
+from kommune_etl.warehouse.connection import open_warehouse
+from kommune_etl.warehouse.extensions import extension_file, load_extension
+from kommune_etl.warehouse.marts import export_marts, mart_names
+from kommune_etl.warehouse.search import search
 
 MARTS = ["mart_actors_over_time", "mart_amounts", "mart_amounts_by_place_year", "mart_attendance", "mart_case_history",
          "mart_decisions", "mart_elected", "mart_election_count_deviations", "mart_election_turnout", "mart_grants",
@@ -172,7 +172,7 @@ def test_search_index_follows_the_documents(sample_warehouse, tmp_path):
 
 def test_search_index_updates_only_what_changed(sample_warehouse, tmp_path):
     """Issue 21: a run indexes its own pages, retires the ones no longer readable, and touches nothing else."""
-    from warehouse.search import rebuild_search_index, terms
+    from kommune_etl.warehouse.search import rebuild_search_index, terms
 
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(sample_warehouse, db)

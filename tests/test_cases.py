@@ -7,8 +7,8 @@ import pytest
 
 from conftest import SHARED
 from kommune_etl.pipeline import ingest_paths
-from transforms.cases import Handling, fingerprint, link_cases
-from transforms.structures.case_documents import extract_case_document
+from kommune_etl.transforms.cases import Handling, fingerprint, link_cases
+from kommune_etl.transforms.structures.case_documents import extract_case_document
 
 STEINKJER = SHARED / "corpus" / "protocols" / "steinkjer"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import REAL, SAMPLES_PDF, SAMPLES_TEXT
-from extractors.sandbox import Limits
+from kommune_etl.extractors.sandbox import Limits
 from kommune_etl.models import Page, Status
 from kommune_etl.pipeline import process_document, read_raw
-from transforms.classify import classify
-from transforms.metadata import extract_metadata
+from kommune_etl.transforms.classify import classify
+from kommune_etl.transforms.metadata import extract_metadata
 
 CASES = {
     # file: (doc_type, document date or None, year)

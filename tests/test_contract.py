@@ -15,7 +15,7 @@ import yaml
 from conftest import REPO, SAMPLES_PDF
 from kommune_etl.contract import CONTRACT_VERSION, document_json
 from kommune_etl.pipeline import process_document, read_raw
-from warehouse.connection import DB_ENV
+from kommune_etl.warehouse.connection import DB_ENV
 
 DOCUMENT_KEYS = {"sha256", "source", "doc_type", "doc_type_evidence", "title", "date", "year", "pages", "extractor",
                  "media_type", "bytes", "status", "text_truncated_chars"}  # keys are only ever added
@@ -53,7 +53,7 @@ def _target(mount: str) -> str:
 def test_compose_file_follows_airflows_layout_and_matches_the_code():
     """No Docker engine here: parse docker-compose.yml and check it against the code it runs."""
     from kommune_etl.orchestration import DEFAULT_DB, DEFAULT_INBOX, DEFAULT_REPORTS, WRITER_POOL
-    from warehouse.connection import raw_archive_dir
+    from kommune_etl.warehouse.connection import raw_archive_dir
 
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
     services = compose["services"]
@@ -104,7 +104,7 @@ def test_compose_file_follows_airflows_layout_and_matches_the_code():
 
 def test_the_example_sources_file_parses_and_each_example_is_valid():
     """sources.example.toml (mounted by docker-compose) configures nothing; uncommented, one source per kind."""
-    from extractors.sources.config import KINDS, parse_sources
+    from kommune_etl.extractors.sources.config import KINDS, parse_sources
 
     text = (REPO / "sources.example.toml").read_text(encoding="utf-8")
     assert parse_sources(text) == {}
@@ -139,7 +139,7 @@ def _dockerfile_env(name: str) -> str:
 
 
 def _example_api_key_envs() -> set[str]:
-    from extractors.sources.config import parse_sources
+    from kommune_etl.extractors.sources.config import parse_sources
 
     text = (REPO / "sources.example.toml").read_text(encoding="utf-8")
     examples = "\n".join(line.removeprefix("# ") for line in text.splitlines()
@@ -152,8 +152,8 @@ def test_every_setting_the_code_reads_is_passed_into_every_container():
     GX retention, OCR cache or spaCy model in Docker). Each is now a container path under a mount, or taken from the
     host's environment with the code's own default."""
     from kommune_etl.orchestration import BATCH_SIZE, NIGHTLY_SCHEDULE
-    from quality.alerts import AlertSettings
-    from quality.validate import DEFAULT_KEEP_RUNS
+    from kommune_etl.quality.alerts import AlertSettings
+    from kommune_etl.quality.validate import DEFAULT_KEEP_RUNS
 
     code_env = _env_names_in_code()
     assert {"KOMMUNE_ETL_ALERT_SMTP", "KOMMUNE_ETL_GX_KEEP_RUNS", "KOMMUNE_ETL_LAKE_DATA", "KOMMUNE_ETL_OCR_CACHE"} <= code_env
@@ -185,7 +185,7 @@ def test_every_setting_the_code_reads_is_passed_into_every_container():
 def test_analysts_outputs_are_on_bind_mounts_and_task_logs_on_a_shared_volume():
     """The published snapshot, Data Docs, report and exports were in named volumes nobody could open."""
     from kommune_etl.orchestration import DEFAULT_DB, DEFAULT_REPORTS
-    from warehouse.connection import published_path, raw_archive_dir
+    from kommune_etl.warehouse.connection import published_path, raw_archive_dir
 
     warehouse_dir = str(Path(DEFAULT_DB).parent)
     assert published_path(Path(DEFAULT_DB)) == Path(warehouse_dir) / "warehouse.published.duckdb"
@@ -200,7 +200,7 @@ def test_analysts_outputs_are_on_bind_mounts_and_task_logs_on_a_shared_volume():
 
 
 def test_the_image_has_tesseract_with_norwegian_and_runs_as_a_user():
-    from extractors.ocr import OcrSettings
+    from kommune_etl.extractors.ocr import OcrSettings
 
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
     installed = set(re.search(r"apt-get install -y --no-install-recommends ([^&]+)", dockerfile).group(1).split())

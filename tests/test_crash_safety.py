@@ -109,7 +109,7 @@ def test_a_warehouse_locked_by_another_process_is_one_clear_line(tmp_path):
 def test_a_reader_holding_the_warehouse_open_never_blocks_a_run_and_never_sees_half_of_one(tmp_path):
     """Issue 20: an analyst's open connection made the nightly load fail. Readers read the snapshot each run
     publishes; the writer's file is the writer's alone."""
-    from warehouse.connection import published_path
+    from kommune_etl.warehouse.connection import published_path
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

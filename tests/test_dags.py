@@ -89,8 +89,8 @@ def test_a_bad_document_in_a_batch_is_rejected_alone(db_path, tmp_path):
     summary = load_processed(db_path, staged, command="airflow")
     assert (summary.new, summary.quarantined) == (2, 1)
     # the run's alert names the document, although it was processed (and stamped) before the load run began
-    from quality.alerts import build_alert
-    from warehouse.connection import open_warehouse
+    from kommune_etl.quality.alerts import build_alert
+    from kommune_etl.warehouse.connection import open_warehouse
 
     assert "log" in summary.alerted
     con = open_warehouse(db_path, read_only=True)
@@ -145,7 +145,7 @@ def test_discover_uses_the_clis_rule_for_what_is_known(db_path, tmp_path):
     import shutil
 
     from conftest import SAMPLES_TEXT
-    from extractors.sources.folder import list_files
+    from kommune_etl.extractors.sources.folder import list_files
     from kommune_etl.discover import changed_files
     from kommune_etl.pipeline import ingest_paths
 

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import HAS_SHARED, SAMPLES_PDF, SAMPLES_TEXT
 
-from extractors.sources.config import SourceConfigError, parse_sources
-from extractors.sources.http import HttpPolicy
+from kommune_etl.extractors.sources.config import SourceConfigError, parse_sources
+from kommune_etl.extractors.sources.http import HttpPolicy
 from kommune_etl.fetch import fetch_source
 from kommune_etl.pipeline import ingest_paths
 from local_api import Answer, file_answer, json_answer, serve, truncated_answer

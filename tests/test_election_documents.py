@@ -11,16 +11,16 @@ import pytest
 
 from conftest import SHARED
 from kommune_etl.models import Page
-from transforms.classify import classify
-from transforms.metadata import extract_metadata
-from transforms.tables import money_tables
+from kommune_etl.transforms.classify import classify
+from kommune_etl.transforms.metadata import extract_metadata
+from kommune_etl.transforms.tables import money_tables
 
 ELECTIONS = SHARED / "corpus" / "elections"
 
 
 @cache
 def _pages(path: Path):
-    from extractors.readers.pdf import read_pdf
+    from kommune_etl.extractors.readers.pdf import read_pdf
 
     return read_pdf(path.read_bytes()).pages
 
@@ -54,8 +54,8 @@ def test_a_letter_about_an_election_stays_a_letter():
 
 @pytest.mark.slow
 def test_every_text_election_protocol_is_typed_dated_and_moneyless():
-    from transforms.nlp.pipeline import extract_entities
-    from transforms.structures.grants import extract_grants
+    from kommune_etl.transforms.nlp.pipeline import extract_entities
+    from kommune_etl.transforms.structures.grants import extract_grants
 
     typed = dated = 0
     amounts, grants, pdfs = [], [], _text_pdfs()

@@ -10,13 +10,13 @@ from functools import cache
 
 import pytest
 
-from extractors.ocr import garbage_score
-from extractors.readers.pdf import read_pdf
+from kommune_etl.extractors.ocr import garbage_score
+from kommune_etl.extractors.readers.pdf import read_pdf
 from kommune_etl.election_scoring import load_key, load_pairs, score, summarise
 from kommune_etl.models import Page
 from tests.conftest import SHARED
-from transforms.structures.election_records import ElectionProtocol, KeyFigures, PartyCount, Seats, TableTotal
-from transforms.structures.elections import (
+from kommune_etl.transforms.structures.election_records import ElectionProtocol, KeyFigures, PartyCount, Seats, TableTotal
+from kommune_etl.transforms.structures.elections import (
     detect_election,
     extract_election,
     is_election_protocol,
@@ -373,7 +373,7 @@ def test_ocr_of_a_scanned_page(tmp_path):
     """One scan's first two pages through the project's OCR: key figures read, marked with their confidence."""
     from dataclasses import replace
 
-    from extractors.ocr import OcrSettings, available_languages, ocr_document
+    from kommune_etl.extractors.ocr import OcrSettings, available_languages, ocr_document
 
     if "nor" not in available_languages():
         pytest.skip("Tesseract with Norwegian is not installed")

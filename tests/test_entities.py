@@ -14,8 +14,8 @@ from kommune_etl.evaluate import GATED_LABELS, load_gold, score
 from kommune_etl.models import Page
 from kommune_etl.pipeline import ingest_paths, process_document, read_raw
 from kommune_etl.refdata import load
-from transforms.nlp.pipeline import CONFIG_PATH, build_nlp, extract_entities
-from transforms.places import Gazetteer, find_places
+from kommune_etl.transforms.nlp.pipeline import CONFIG_PATH, build_nlp, extract_entities
+from kommune_etl.transforms.places import Gazetteer, find_places
 
 GOLDS = load_gold(GOLD)
 

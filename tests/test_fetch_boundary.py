@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from extractors.sources.http import HttpPolicy, Link, PoliteClient, UrlRefused, check_url, fetch_document
+from kommune_etl.extractors.sources.http import HttpPolicy, Link, PoliteClient, UrlRefused, check_url, fetch_document
 from local_api import Answer, serve
 
 
@@ -106,7 +106,7 @@ def test_fetch_holds_no_lock_while_downloading_and_records_as_it_goes(tmp_path):
     import subprocess
     import sys
 
-    from extractors.sources.config import SourceConfig
+    from kommune_etl.extractors.sources.config import SourceConfig
     from kommune_etl.fetch import fetch_source
     from local_api import json_answer
 
@@ -137,7 +137,7 @@ def test_urls_with_identity_numbers_are_recorded_pseudonymised_and_still_known(t
     import duckdb
 
     from conftest import SAMPLES_PDF
-    from extractors.sources.config import SourceConfig
+    from kommune_etl.extractors.sources.config import SourceConfig
     from kommune_etl.fetch import fetch_source
     from local_api import file_answer, json_answer
 

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from conftest import SAMPLES_PDF
-from extractors.sources.config import SourceConfig
-from extractors.sources.http import HttpPolicy
+from kommune_etl.extractors.sources.config import SourceConfig
+from kommune_etl.extractors.sources.http import HttpPolicy
 from kommune_etl.fetch import fetch_source
 from kommune_etl.pipeline import ingest_paths
 
@@ -125,7 +125,7 @@ def test_a_body_that_does_not_match_the_stated_checksum_is_not_kept(tmp_path):
     """A checksum stated by the source (eInnsyn's sjekksum) is checked against the bytes that arrived."""
     import hashlib
 
-    from extractors.sources.http import Link, PoliteClient, fetch_document
+    from kommune_etl.extractors.sources.http import Link, PoliteClient, fetch_document
     from local_api import file_answer, serve
 
     body = PDFS[NAMES[0]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transforms.identity import Appearance, name_tokens, resolve, shorter_form_of, split_party
+from kommune_etl.transforms.identity import Appearance, name_tokens, resolve, shorter_form_of, split_party
 
 
 def _people(*appearances: Appearance) -> list[set[str]]:

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from conftest import SHARED
-from extractors.sources.folder import list_inbox
+from kommune_etl.extractors.sources.folder import list_inbox
 from kommune_etl.pipeline import ingest_paths
 
 RECORDS = SHARED / "corpus" / "protocols" / "steinkjer"

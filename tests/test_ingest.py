@@ -12,9 +12,9 @@ import pytest
 from conftest import REAL, SAMPLES_PDF, SAMPLES_TEXT, TORTURE
 from kommune_etl.models import DocumentResult, Page
 from kommune_etl.pipeline import ingest_paths, process_document, read_raw
-from warehouse.connection import open_warehouse, raw_archive_dir
-from warehouse.load import load_document, source_state
-from warehouse.migrate import migration_files
+from kommune_etl.warehouse.connection import open_warehouse, raw_archive_dir
+from kommune_etl.warehouse.load import load_document, source_state
+from kommune_etl.warehouse.migrate import migration_files
 
 
 def _rows(db: Path, sql: str, params=()):
@@ -160,8 +160,8 @@ def test_reprocess_recovers_quarantined_documents_after_a_fix(db_path, monkeypat
         ("reprocess", 1, "completed")]
     assert _rows(db_path, "SELECT count(*) > 0 FROM quality_results WHERE run_id = ?", [summary.run_id]) == [(True,)]
     assert _rows(db_path, "SELECT count(*) FROM quality_runs WHERE run_id = ?", [summary.run_id]) == [(1,)]
-    from warehouse.connection import open_warehouse
-    from warehouse.search import search
+    from kommune_etl.warehouse.connection import open_warehouse
+    from kommune_etl.warehouse.search import search
 
     con = open_warehouse(db_path, read_only=True)
     hits = search(con, "oppvekstutvalget")
@@ -178,8 +178,8 @@ def test_an_applied_migration_edited_later_is_a_clear_error(db_path):
     import duckdb
 
     from conftest import REPO
-    from warehouse.connection import open_warehouse
-    from warehouse.migrate import MigrationChanged, checksum, migration_files
+    from kommune_etl.warehouse.connection import open_warehouse
+    from kommune_etl.warehouse.migrate import MigrationChanged, checksum, migration_files
 
     open_warehouse(db_path).close()
     con = duckdb.connect(str(db_path))

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from conftest import REPO, SAMPLES_PDF, SAMPLES_TEXT
-from warehouse.connection import open_warehouse
-from warehouse.lake import LakeConfig, open_lake_reader, publish, published_tables
+from kommune_etl.warehouse.connection import open_warehouse
+from kommune_etl.warehouse.lake import LakeConfig, open_lake_reader, publish, published_tables
 
 pytestmark = pytest.mark.slow  # a DuckLake catalogued in the local PostgreSQL
 
@@ -72,7 +72,7 @@ def test_two_loaders_publish_concurrently_and_lose_nothing(lake, tmp_path):
     con = duckdb.connect()
     con.execute(f"ATTACH '{a_db}' AS a (READ_ONLY)")
     con.execute(f"ATTACH '{b_db}' AS b (READ_ONLY)")
-    from warehouse.lake import attach_lake
+    from kommune_etl.warehouse.lake import attach_lake
 
     attach_lake(con, lake)
     con.execute("USE a")

@@ -12,11 +12,11 @@ import pytest
 from conftest import SHARED
 from kommune_etl.meeting_scoring import load_meeting_keys, reconcile, score_meeting
 from kommune_etl.models import DocType, Page
-from transforms.classify import classify
-from transforms.structures.meetings import extract_meeting
-from transforms.structures.rollcall import name_fits
-from transforms.structures.templates import detect_template
-from transforms.structures.votes import read_votes
+from kommune_etl.transforms.classify import classify
+from kommune_etl.transforms.structures.meetings import extract_meeting
+from kommune_etl.transforms.structures.rollcall import name_fits
+from kommune_etl.transforms.structures.templates import detect_template
+from kommune_etl.transforms.structures.votes import read_votes
 
 PROTOCOLS = SHARED / "corpus" / "protocols"
 LEVANGER = PROTOCOLS / "fasit" / "levanger" / "mote-461.txt"

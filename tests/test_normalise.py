@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.normalise.amounts import find_amounts, format_amount_nb, parse_number
-from transforms.normalise.dates import find_dates, format_date_nb
-from transforms.normalise.periods import find_periods
-from transforms.references import find_case_refs
+from kommune_etl.transforms.normalise.amounts import find_amounts, format_amount_nb, parse_number
+from kommune_etl.transforms.normalise.dates import find_dates, format_date_nb
+from kommune_etl.transforms.normalise.periods import find_periods
+from kommune_etl.transforms.references import find_case_refs
 
 AMOUNTS = [
     ("kr 26 640,-", 26640), ("kr. 26 640,-", 26640), ("Kr 2 950 584", 2950584), ("45 000 kroner", 45000),

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from conftest import REAL, SAMPLES_PDF
-from extractors.ocr import OcrSettings, available_languages, garbage_score, needs_ocr, pages_to_ocr, parse_tsv
+from kommune_etl.extractors.ocr import OcrSettings, available_languages, garbage_score, needs_ocr, pages_to_ocr, parse_tsv
 from kommune_etl.models import Page
 from kommune_etl.pipeline import ingest_paths, process_document, read_raw
 
@@ -83,16 +83,16 @@ def test_ocr_is_cached_by_page_content(tmp_path, monkeypatch):
     assert len(words) > 50
     sealed = b"".join(e.read_bytes() for e in entries)
     assert not [w for w in words if w.encode() in sealed]  # the cache holds no clear text: entries are encrypted
-    import extractors.ocr
+    from kommune_etl.extractors import ocr as extractor_ocr
 
-    real_run = extractors.ocr.subprocess.run
+    real_run = extractor_ocr.subprocess.run
 
     def no_recognition(command, *args, **kwargs):  # the forked OCR children inherit this patch
         if command[0] == "tesseract" and "tsv" in command:
             raise AssertionError("recognised again instead of read from the cache")
         return real_run(command, *args, **kwargs)
 
-    monkeypatch.setattr(extractors.ocr.subprocess, "run", no_recognition)
+    monkeypatch.setattr(extractor_ocr.subprocess, "run", no_recognition)
     second = process_document(read_raw(BERGEN), ocr=settings)
     assert second.status.value == "ok"
     assert [p.text for p in first.pages] == [p.text for p in second.pages]  # every page came from the cache
@@ -134,8 +134,8 @@ def test_tsv_parsing_keeps_lines_and_averages_confidence():
 def test_our_ocr_reads_a_sande_page_as_well_as_its_scanner_layer(tmp_path):
     from dataclasses import replace
 
-    from extractors.ocr import ocr_document
-    from extractors.readers.pdf import read_pdf
+    from kommune_etl.extractors.ocr import ocr_document
+    from kommune_etl.extractors.readers.pdf import read_pdf
 
     content = SANDE.read_bytes()
     document = read_pdf(content)
@@ -148,7 +148,7 @@ def test_our_ocr_reads_a_sande_page_as_well_as_its_scanner_layer(tmp_path):
 
 
 def test_ocr_cache_entries_are_atomic_and_a_corrupt_one_is_rebuilt(tmp_path):
-    from extractors.ocr import _cache_entry, _read_cached, _write_cached
+    from kommune_etl.extractors.ocr import _cache_entry, _read_cached, _write_cached
 
     entry, secret = _cache_entry(tmp_path, b"P5 page image|nor|300")
     _write_cached(entry, secret, {"text": "Møtebok 15038712486", "confidence": 91.5})
@@ -165,7 +165,7 @@ def test_ocr_cache_entries_are_atomic_and_a_corrupt_one_is_rebuilt(tmp_path):
 def test_table_rules_are_painted_out_and_text_is_kept():
     import numpy as np
 
-    from extractors.ocr import without_table_rules
+    from kommune_etl.extractors.ocr import without_table_rules
 
     page = np.full((400, 600), 255, np.uint8)
     page[100:103, 20:580] = 0          # a horizontal rule

@@ -45,7 +45,7 @@ def _context(exception):
 def test_a_failed_task_is_announced_by_a_notifier_through_the_alert_channels(caplog):
     from airflow.sdk import BaseNotifier
 
-    from quality.alerts import AlertSettings
+    from kommune_etl.quality.alerts import AlertSettings
 
     notifier = FailureAlert(AlertSettings())                         # the log only
     assert isinstance(notifier, BaseNotifier)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import duckdb
 
-from transforms.actors import Actors
+from kommune_etl.transforms.actors import Actors
 from kommune_etl.refdata import load
-from warehouse.organisations import register
+from kommune_etl.warehouse.organisations import register
 
 
 def test_the_register_gives_public_bodies_their_organisation_numbers_and_every_place_an_id():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from stdnum.no import fodselsnummer
 
-from transforms.pii import find_pii, is_fodselsnummer, mask
+from kommune_etl.transforms.pii import find_pii, is_fodselsnummer, mask
 
 
 def _valid(first_nine: str) -> str:

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from transforms.metadata import extract_metadata
+from kommune_etl.transforms.metadata import extract_metadata
 from kommune_etl.models import Page
-from transforms.places import council_acronym, default_gazetteer, find_places, find_places_narrowed
-from transforms.tables import money_tables
+from kommune_etl.transforms.places import council_acronym, default_gazetteer, find_places, find_places_narrowed
+from kommune_etl.transforms.tables import money_tables
 
 
 def _places(text: str, on: date):
@@ -92,7 +92,7 @@ def test_money_tables_scale_by_their_caption_and_subtract_in_accounts():
 
 
 def test_a_header_date_repeated_on_every_page_counts_once_per_page():
-    from transforms.nlp.pipeline import extract_entities
+    from kommune_etl.transforms.nlp.pipeline import extract_entities
 
     pages = tuple(Page(n, f"Møtebok Kommunestyret 25.03.2026 side {n}\nSak {n}/26 behandlet.\n", "text") for n in (1, 2, 3))
     dates = [(e.page, e.value) for e in extract_entities(pages, date(2026, 3, 25)) if e.label == "DATE"]
@@ -107,7 +107,7 @@ def test_polling_districts_towns_and_names_of_projects_are_not_municipalities():
 
 
 def test_a_place_inside_a_project_or_organisation_name_is_dropped_but_x_kommune_stays():
-    from transforms.nlp.pipeline import extract_entities
+    from kommune_etl.transforms.nlp.pipeline import extract_entities
 
     text = ("I prosjektet «Innovasjonspartnerskap velferdsteknologi Agder» og Digi Møre og Romsdal deltar Agder fylkeskommune "
             "og Kristiansand kommune.\n")
@@ -120,7 +120,7 @@ def test_places_inside_an_election_lists_name_and_amounts_in_an_election_protoco
     from types import SimpleNamespace
 
     from kommune_etl.models import Entity
-    from transforms.structures.list_names import election_entities
+    from kommune_etl.transforms.structures.list_names import election_entities
 
     page = Page(1, "Smøla til Trøndelag 29\nSenterpartiet 152\nSmøla kommune, Møre og Romsdal\n", "text")
     entities = (Entity("MUNICIPALITY", "Smøla", "1573", 1, 0, 5), Entity("COUNTY", "Trøndelag", "50", 1, 10, 19),

@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLES_TEXT
 from kommune_etl.models import RawDocument, Status
 from kommune_etl.pipeline import ingest_paths, process_document, read_raw, validate
-from transforms.pii import find_pii, is_fodselsnummer, is_orgnr, mask
+from kommune_etl.transforms.pii import find_pii, is_fodselsnummer, is_orgnr, mask
 
 KS = SAMPLES_TEXT / "ks_tilskuddsbrev_velferdsteknologi_karmoy_2023-05-08.txt"
 PROTOCOL = SAMPLES_TEXT / "kristiansand_oppvekstutvalget_referat_2025-03-18.txt"
@@ -107,7 +107,7 @@ def test_a_recipient_twice_in_one_column_is_an_error_that_names_both_rows():
 
 
 def test_more_failing_rows_than_are_named_are_counted():
-    from quality.messages import listed
+    from kommune_etl.quality.messages import listed
 
     assert listed([f"row {i}" for i in range(1, 8)]) == "row 1; row 2; row 3; row 4; row 5; and 2 more"
     assert listed(["row 1"]) == "row 1"
@@ -118,12 +118,12 @@ def test_every_check_has_a_sentence_naming_only_what_its_frame_holds(tmp_path):
     a sentence naming a value its frame does not hold, fails here (not in a night's run)."""
     import string
 
-    from quality.messages import SENTENCES
-    from quality.run_size import BAND, run_size_checks
-    from quality.suites import QualitySettings, suite_specs
-    from quality.validate import FRAMES
-    from quality.warehouse_checks import warehouse_frames, warehouse_specs
-    from warehouse.connection import open_warehouse
+    from kommune_etl.quality.messages import SENTENCES
+    from kommune_etl.quality.run_size import BAND, run_size_checks
+    from kommune_etl.quality.suites import QualitySettings, suite_specs
+    from kommune_etl.quality.validate import FRAMES
+    from kommune_etl.quality.warehouse_checks import warehouse_frames, warehouse_specs
+    from kommune_etl.warehouse.connection import open_warehouse
 
     result = process_document(read_raw(KS))
     columns = {suite: set(build(result).columns) | {"sha256"} for suite, build in FRAMES.items()}
@@ -242,7 +242,7 @@ def test_a_run_with_errors_alerts_the_webhook_and_smtp_sink_once(db_path, tmp_pa
 
     from aiosmtpd.controller import Controller
 
-    from quality.alerts import AlertSettings
+    from kommune_etl.quality.alerts import AlertSettings
 
     posted = []
 
@@ -316,7 +316,7 @@ def test_warehouse_checks_pass_then_catch_an_empty_run_and_orphans(db_path, tmp_
     assert summary.alerted == ["log"]  # an alert, though no document was quarantined
     con.execute("INSERT INTO entities (sha256, page_number, label, text, value, start_char, end_char, source)"
                 " VALUES ('deadbeef', 1, 'DATE', 'x', '\"2025-01-01\"', 0, 1, 'rules')")
-    from quality.warehouse_checks import check_warehouse
+    from kommune_etl.quality.warehouse_checks import check_warehouse
 
     failed = {c.check: c.observed for c in check_warehouse(con, summary.run_id) if not c.success}
     assert failed["no_orphan_entities"] == "1 row(s) in table entities belong to no document (their sha256 is not in documents)"
@@ -338,7 +338,7 @@ def test_masking_can_be_switched_off(db_path, tmp_path):
 
 
 def _validate_in_child(root, result, queue):
-    from quality.validate import Validator
+    from kommune_etl.quality.validate import Validator
 
     try:
         validator = Validator(root=root)
@@ -367,8 +367,8 @@ def test_processes_sharing_one_gx_project_validate_side_by_side(tmp_path):
 
 def test_severity_is_in_gx_own_field():
     """Issue 20: severity sat only in `meta`, so GX called every expectation critical (Data Docs: "Failed")."""
-    from quality.suites import QualitySettings, suite_specs
-    from quality.validate import default_validator
+    from kommune_etl.quality.suites import QualitySettings, suite_specs
+    from kommune_etl.quality.validate import default_validator
 
     validator = default_validator()
     ours = {check: severity for specs in suite_specs(QualitySettings()).values() for check, severity, *_ in specs}
@@ -465,7 +465,7 @@ def test_a_validation_logs_no_info_line_from_gx(tmp_path):
 import logging, sys
 logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="LOG %(name)s %(levelname)s %(message)s")
 from kommune_etl.pipeline import process_document, read_raw
-from quality.validate import Validator
+from kommune_etl.quality.validate import Validator
 result = process_document(read_raw(__import__("pathlib").Path({str(PROTOCOL)!r})))
 validation = Validator(root=__import__("pathlib").Path({str(tmp_path)!r})).validate(result)
 logging.getLogger("kommune_etl.test").info("validated %d checks", len(validation.results))
@@ -483,7 +483,7 @@ logging.getLogger("kommune_etl.test").info("validated %d checks", len(validation
 def test_gx_logs_are_quieted_to_warnings_unless_the_caller_chose_fewer():
     import logging
 
-    from quality.validate import quiet_gx_logs
+    from kommune_etl.quality.validate import quiet_gx_logs
 
     logger = logging.getLogger("great_expectations")
     before = logger.level
@@ -503,7 +503,8 @@ import sys
 from pathlib import Path
 from kommune_etl.pipeline import ingest_paths
 summary = ingest_paths([Path(sys.argv[1])], Path(sys.argv[2]))
-heavy = sorted(m for m in ("spacy", "great_expectations", "transforms.nlp", "transforms.structures") if m in sys.modules)
+heavy = sorted(m for m in ("spacy", "great_expectations", "kommune_etl.transforms.nlp", "kommune_etl.transforms.structures")
+               if m in sys.modules)
 print("RESULT", summary.new, summary.unchanged, ",".join(heavy) or "-")
 """
 
@@ -523,7 +524,7 @@ def test_a_run_with_nothing_new_imports_no_language_pipeline_or_gx_and_still_gua
         assert done.returncode == 0, done.stderr[-2000:]
         return next(line for line in done.stdout.splitlines() if line.startswith("RESULT")).split()[1:]
 
-    assert run() == ["1", "0", "great_expectations,spacy,transforms.nlp,transforms.structures"]
+    assert run() == ["1", "0", "great_expectations,kommune_etl.transforms.nlp,kommune_etl.transforms.structures,spacy"]
     assert run() == ["0", "1", "-"]
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT check_name, severity, success FROM quality_results WHERE run_id = 2 ORDER BY 1").fetchall() \

@@ -48,7 +48,7 @@ def test_reading_still_works(sample_warehouse):
 def test_csv_exports_neutralise_formulas(tmp_path):
     import duckdb
 
-    from warehouse.marts import export_marts
+    from kommune_etl.warehouse.marts import export_marts
 
     con = duckdb.connect()
     con.execute("""CREATE VIEW mart_titles AS SELECT * FROM (VALUES

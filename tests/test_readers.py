@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REAL, SAMPLES_PDF, SAMPLES_TEXT
-from extractors import sniff
-from extractors.readers import read_document
-from extractors.readers.pdf import PDFMINER, PYPDFIUM2, read_pdf
-from extractors.readers.text import strip_markup
+from kommune_etl.extractors import sniff
+from kommune_etl.extractors.readers import read_document
+from kommune_etl.extractors.readers.pdf import PDFMINER, PYPDFIUM2, read_pdf
+from kommune_etl.extractors.readers.text import strip_markup
 from kommune_etl.models import ReadError, ReasonCode
 
 
@@ -67,7 +67,7 @@ def test_scanned_pdf_pages_come_back_as_images_without_guessed_text():
 
 
 def test_scan_with_ocr_switched_off_is_no_text_layer():
-    from extractors.ocr import OcrSettings
+    from kommune_etl.extractors.ocr import OcrSettings
     from kommune_etl.pipeline import process_document, read_raw
 
     result = process_document(read_raw(REAL / "no_bergen_stemmestyrets-motebok-hordvik_2019_scan.pdf"),
@@ -133,7 +133,7 @@ def test_windows_1252_text_is_read_and_nul_bytes_are_dropped():
 
 
 def test_text_beyond_the_limit_is_cut_with_a_warning():
-    from extractors.sandbox import Limits
+    from kommune_etl.extractors.sandbox import Limits
     from kommune_etl.models import RawDocument
     from kommune_etl.pipeline import process_document, validate
 
@@ -153,7 +153,7 @@ def test_image_detection_is_the_same_as_walking_every_object():
     import pypdfium2.raw as pdfium_c
 
     from conftest import REAL
-    from extractors.readers.pdf import _has_image
+    from kommune_etl.extractors.readers.pdf import _has_image
 
     seen = {True: 0, False: 0}
     for path in sorted(REAL.glob("*.pdf")):

@@ -64,7 +64,7 @@ def test_report_shows_quarantined_documents(sample_warehouse, tmp_path):
 
     from kommune_etl.pipeline import ingest_paths
     from kommune_etl.report.data import read_report_data
-    from warehouse.connection import open_warehouse
+    from kommune_etl.warehouse.connection import open_warehouse
 
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(sample_warehouse, db)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from extractors.sandbox import run_bounded
+from kommune_etl.extractors.sandbox import run_bounded
 from kommune_etl.models import ReadError
 
 

@@ -13,9 +13,9 @@ from kommune_etl.contract import document_json
 from kommune_etl.evaluate import load_gold
 from kommune_etl.models import DocType, Page
 from kommune_etl.pipeline import ingest_paths, process_document, read_raw
-from transforms.structures import extract_structures
-from transforms.structures.grants import extract_grants
-from transforms.structures.meetings import extract_meeting
+from kommune_etl.transforms.structures import extract_structures
+from kommune_etl.transforms.structures.grants import extract_grants
+from kommune_etl.transforms.structures.meetings import extract_meeting
 
 GOLDS = load_gold(GOLD)
 PROTOCOL = "kristiansand_oppvekstutvalget_referat_2025-03-18"
@@ -152,7 +152,7 @@ def test_non_protocols_have_no_meeting():
 
 
 def test_a_letters_signers_are_read_after_the_greeting():
-    from transforms.structures.letters import signers
+    from kommune_etl.transforms.structures.letters import signers
 
     text = ("på nettsidene. \r\nMed hilsen\r\nSiri Dolven (e.f.)\r\navdelingsdirektør\r\nMarie Svendsen Mjøsund\r\nseniorrådgiver\r\n"
             "Dokumentet er elektronisk signert og har derfor ikke håndskrevne signaturer\r\nKopi\r\nMarianne Aasen\r\n")

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import TORTURE
 from pdfmaker import bomb_pdf
-from extractors.sandbox import Limits
+from kommune_etl.extractors.sandbox import Limits
 from kommune_etl.models import RawDocument, Status
 from kommune_etl.pipeline import process_document
 
@@ -131,7 +131,7 @@ def test_the_same_text_is_analysed_and_masked_within_its_budget():
 
 
 def _read_in_a_daemon(queue):
-    from extractors.sandbox import read_isolated
+    from kommune_etl.extractors.sandbox import read_isolated
 
     try:
         document = read_isolated("Vedtak: 10 stemte for, 1 mot.".encode(), "text/plain", Limits(timeout_s=30))

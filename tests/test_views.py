@@ -7,8 +7,8 @@ import re
 import duckdb
 import pytest
 
-from warehouse.migrate import migration_files, migrate
-from warehouse.views import apply_views, creation_order, view_files
+from kommune_etl.warehouse.migrate import migration_files, migrate
+from kommune_etl.warehouse.views import apply_views, creation_order, view_files
 
 
 def _views(con) -> dict:
@@ -44,7 +44,7 @@ def test_a_changed_file_recreates_its_view_and_a_retired_one_is_dropped(monkeypa
     assert changed != files["mart_grants"]
     files["mart_grants"] = changed
     files["old_mart"] = "CREATE OR REPLACE VIEW old_mart AS SELECT 1 AS x;"
-    monkeypatch.setattr("warehouse.views.view_files", lambda: dict(files))
+    monkeypatch.setattr("kommune_etl.warehouse.views.view_files", lambda: dict(files))
     assert apply_views(con) == ["mart_grants", "old_mart"]
     assert "edited" in [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'mart_grants'").fetchall()]
     del files["old_mart"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from conftest import REPO
-from warehouse.schema_doc import render_fresh, render_markdown, schema_objects
+from kommune_etl.warehouse.schema_doc import render_fresh, render_markdown, schema_objects
 
 DOC = REPO / "docs" / "warehouse.md"
 
@@ -17,7 +17,7 @@ def test_committed_reference_matches_the_migrations():
 
 def test_every_table_and_view_states_its_grain_and_keys():
     con = duckdb.connect()
-    from warehouse.migrate import migrate
+    from kommune_etl.warehouse.migrate import migrate
 
     migrate(con)
     objects = schema_objects(con)

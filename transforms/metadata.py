@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kommune_etl.models import Page
-from transforms.normalise.dates import find_dates
+from kommune_etl.transforms.normalise.dates import find_dates
 
 _LABEL = re.compile(r"(?im)^[ \t]*(?:møtedato|mødedato|dato|date|møtetid|tid)\b[ \t]*:?")
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from transforms.normalise.amounts import SPACES, AmountMatch, parse_number
+from kommune_etl.transforms.normalise.amounts import SPACES, AmountMatch, parse_number
 
 _MONEY_HEADER = re.compile(r"\b(?:fordeling|søknadssum|tilskudd|tildel\w*|beløp|kroner|kr\b|budsjett|bevilg\w*|"
                            r"innvilget|omsøkt|sum\b|til fordeling|nok\b)", re.IGNORECASE)

@@ -33,7 +33,7 @@ class RawArchive:
     def source_name(self, name: str) -> str:
         """A file name or URL as the warehouse stores it: personal data in it pseudonymised with this archive's
         key (`transforms.pii.pseudonymise`), so the same name is the same source every run."""
-        from transforms.pii import pseudonymise
+        from kommune_etl.transforms.pii import pseudonymise
 
         if self._key is None:
             self._key = self.name_key()

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import duckdb
 
-from transforms.cases import Handling, link_cases
-from warehouse.bulk import insert_rows
+from kommune_etl.transforms.cases import Handling, link_cases
+from kommune_etl.warehouse.bulk import insert_rows
 
 _HANDLINGS = """
     SELECT a.sha256, a.case_number, m.body, m.meeting_date, a.archive_ref, a.title, a.proposed_decision, a.outcome,

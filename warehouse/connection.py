@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 
 from kommune_etl.atomic import write_atomically
-from warehouse.migrate import check_applied, migrate
-from warehouse.views import apply_views
-from warehouse.reference import refresh_reference_tables
+from kommune_etl.warehouse.migrate import check_applied, migrate
+from kommune_etl.warehouse.views import apply_views
+from kommune_etl.warehouse.reference import refresh_reference_tables
 
 DEFAULT_DB = Path("data") / "warehouse.duckdb"
 DB_ENV = "KOMMUNE_ETL_DB"

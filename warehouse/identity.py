@@ -14,9 +14,9 @@ from datetime import date
 
 import duckdb
 
-from transforms.actors import party_code
-from transforms.identity import Appearance, resolve, split_party
-from warehouse.bulk import insert_rows
+from kommune_etl.transforms.actors import party_code
+from kommune_etl.transforms.identity import Appearance, resolve, split_party
+from kommune_etl.warehouse.bulk import insert_rows
 
 #: Where names stand, as (role, SQL giving sha256, name, party, body, date, page, scope). Scope: the municipality
 #: the document is about when the warehouse knows it, else the document itself.

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.extensions import load_extension
-from warehouse.views import creation_order
+from kommune_etl.warehouse.extensions import load_extension
+from kommune_etl.warehouse.views import creation_order
 
 LAKE_ENV, LAKE_DATA_ENV = "KOMMUNE_ETL_LAKE", "KOMMUNE_ETL_LAKE_DATA"
 ALIAS = "lake"

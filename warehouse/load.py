@@ -15,8 +15,8 @@ import duckdb
 
 from kommune_etl import __version__
 from kommune_etl.models import DocumentResult, Status
-from warehouse.bulk import insert_rows
-from warehouse.quality import insert_validation
+from kommune_etl.warehouse.bulk import insert_rows
+from kommune_etl.warehouse.quality import insert_validation
 
 
 _STAGE_OF = {"stage_failed": "transform", "load_failed": "load", "quality_failed": "validate"}
@@ -88,7 +88,7 @@ def load_document(con: duckdb.DuckDBPyConnection, result: DocumentResult, state:
             _insert_entities(con, result)
             _insert_quality_issues(con, result, validation)
             if result.structures is not None:
-                from warehouse.structures import insert_structures  # the readers' records: imported when loading
+                from kommune_etl.warehouse.structures import insert_structures  # the readers' records: imported when loading
 
                 insert_structures(con, result.sha256, result.structures)
         if validation is not None:

@@ -20,7 +20,7 @@ _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 def migration_files() -> list[tuple[int, str, str]]:
     """(version, name, sql) for every migration shipped with the package, in version order."""
     found = []
-    for entry in resources.files("warehouse.migrations").iterdir():
+    for entry in resources.files("kommune_etl.warehouse.migrations").iterdir():
         match = _NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))

@@ -12,8 +12,8 @@ import json
 import duckdb
 
 from kommune_etl.refdata import load
-from transforms.actors import LEGAL_FORMS
-from warehouse.bulk import insert_rows
+from kommune_etl.transforms.actors import LEGAL_FORMS
+from kommune_etl.warehouse.bulk import insert_rows
 
 _LEGAL_FORMS = tuple(f" {form}" for form in LEGAL_FORMS)  # the forms the entity stage names companies by
 

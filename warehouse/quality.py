@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from kommune_etl.models import DocumentResult, Status
-from warehouse.bulk import insert_rows
+from kommune_etl.warehouse.bulk import insert_rows
 
 
 def insert_validation(con: duckdb.DuckDBPyConnection, run_id: int | None, result: DocumentResult, validation) -> None:

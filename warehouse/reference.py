@@ -13,7 +13,7 @@ from importlib import resources
 import duckdb
 
 from kommune_etl import refdata
-from warehouse.bulk import insert_rows
+from kommune_etl.warehouse.bulk import insert_rows
 
 # table -> (refdata file, columns taken from it, in table order)
 REFERENCE_TABLES = {

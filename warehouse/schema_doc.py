@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.migrate import migrate
-from warehouse.views import apply_views
+from kommune_etl.warehouse.migrate import migrate
+from kommune_etl.warehouse.views import apply_views
 
 HEADER = """# Warehouse reference
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import duckdb
 
-from warehouse.bulk import insert_rows
+from kommune_etl.warehouse.bulk import insert_rows
 
 #: BM25's parameters, the fts extension's defaults.
 K1, B = 1.2, 0.75

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 import duckdb
 
-from extractors.sources.http import FetchOutcome, FetchSummary
+from kommune_etl.extractors.sources.http import FetchOutcome, FetchSummary
 
 
 def known_documents(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, dict]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import duckdb
 
-from transforms.structures.elections import reconciles
-from transforms.structures.records import Meeting, Structures, Vote
-from warehouse.bulk import insert_rows
+from kommune_etl.transforms.structures.elections import reconciles
+from kommune_etl.transforms.structures.records import Meeting, Structures, Vote
+from kommune_etl.warehouse.bulk import insert_rows
 
 GRANT_COLUMNS = ("sha256", "recipient", "recipient_level", "recipient_code", "column_name", "column_meaning",
                  "amount_nok", "project_number", "year", "page_number", "historical_code")

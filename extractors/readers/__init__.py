@@ -6,8 +6,8 @@ the sandbox (:mod:`extractors.sandbox`), so a reader may be slow or crash withou
 
 from __future__ import annotations
 
-from extractors import sniff
-from extractors.readers import docx, html, pdf, text
+from kommune_etl.extractors import sniff
+from kommune_etl.extractors.readers import docx, html, pdf, text
 from kommune_etl.models import ExtractedDocument, ReadError, ReasonCode
 
 _READERS = {  # PDF has its own branch below: it takes the backend choice

@@ -6,7 +6,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from extractors.readers.text import decode_text
+from kommune_etl.extractors.readers.text import decode_text
 from kommune_etl.models import ExtractedDocument, Page, ReadError, ReasonCode
 
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "nav", "svg")

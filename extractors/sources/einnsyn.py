@@ -17,7 +17,7 @@ import urllib.parse
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 
-from extractors.sources.http import FetchError, Link, PoliteClient, source_checksum
+from kommune_etl.extractors.sources.http import FetchError, Link, PoliteClient, source_checksum
 
 PAGE_SIZE = 100
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import urllib.parse
 from datetime import date, datetime, timedelta, timezone
 
-from extractors.sources.http import Link, PoliteClient
+from kommune_etl.extractors.sources.http import Link, PoliteClient
 
 _DATE_KEYS = ("MO_START", "MO_STARTDATE", "StartDate")
 

@@ -16,12 +16,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kommune_etl.refdata import load
-from transforms.actors import Actors
-from transforms.normalise.amounts import as_number, find_amounts
-from transforms.normalise.dates import find_dates
-from transforms.normalise.periods import find_periods
-from transforms.places import Gazetteer, find_places_narrowed
-from transforms.references import find_case_refs, find_project_numbers
+from kommune_etl.transforms.actors import Actors
+from kommune_etl.transforms.normalise.amounts import as_number, find_amounts
+from kommune_etl.transforms.normalise.dates import find_dates
+from kommune_etl.transforms.normalise.periods import find_periods
+from kommune_etl.transforms.places import Gazetteer, find_places_narrowed
+from kommune_etl.transforms.references import find_case_refs, find_project_numbers
 
 if not Doc.has_extension("kommune_entities"):
     Doc.set_extension("kommune_entities", default=None)

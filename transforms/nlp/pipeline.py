@@ -16,10 +16,10 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-import transforms.nlp.components  # noqa: F401  (registers the factories)
+import kommune_etl.transforms.nlp.components  # noqa: F401  (registers the factories)
 from kommune_etl.models import Entity, Page
-from transforms.pagetext import JoinedPages
-from transforms.tables import money_table_rows
+from kommune_etl.transforms.pagetext import JoinedPages
+from kommune_etl.transforms.tables import money_table_rows
 
 CONFIG_PATH = Path(__file__).with_name("pipeline.cfg")
 MODEL_ENV = "KOMMUNE_ETL_SPACY_MODEL"

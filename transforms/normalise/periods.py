@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from transforms.normalise.dates import MONTHS
+from kommune_etl.transforms.normalise.dates import MONTHS
 
 _MONTH = "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))
 _YEAR = r"(?:19|20)\d\d"

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from kommune_etl.models import DocType, Entity, Page
-from transforms.structures.case_documents import extract_case_document
-from transforms.structures.grants import extract_grants
-from transforms.structures.letters import extract_letter
-from transforms.structures.meetings import extract_meeting
-from transforms.structures.records import Structures
-from transforms.structures.reports import extract_report
+from kommune_etl.transforms.structures.case_documents import extract_case_document
+from kommune_etl.transforms.structures.grants import extract_grants
+from kommune_etl.transforms.structures.letters import extract_letter
+from kommune_etl.transforms.structures.meetings import extract_meeting
+from kommune_etl.transforms.structures.records import Structures
+from kommune_etl.transforms.structures.reports import extract_report
 
 
 #: Document types whose text is read as a meeting (a whole protocol, or one case's handling).
@@ -41,8 +41,8 @@ def extract_structures(pages: tuple[Page, ...], doc_type: DocType, reference_dat
 
 def _election_structures(pages: tuple[Page, ...], reference_date: date) -> Structures:
     """An election protocol holds counts, never money: no grant tables are read from it."""
-    from transforms.structures.election_area import election_area
-    from transforms.structures.elections import extract_elections
+    from kommune_etl.transforms.structures.election_area import election_area
+    from kommune_etl.transforms.structures.elections import extract_elections
 
     protocols = extract_elections(pages)
     return Structures(elections=protocols, election_areas=tuple(election_area(p, reference_date) for p in protocols))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.structures.records import CaseDocument
+from kommune_etl.transforms.structures.records import CaseDocument
 
 _ARCHIVE = re.compile(r"(?im)^[ \t]*(?:arkivsaksnr|arkivsak|saksnr)\.?[ \t]*:[ \t]*(?P<ref>\d{2,4}/\d{1,6}(?:-\d{1,4})?)")
 _HANDLER = re.compile(r"(?im)^[ \t]*saksbehandler[ \t]*:[ \t]*(?P<name>[^\n]+?)[ \t]*$")

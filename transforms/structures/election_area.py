@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from transforms.places import COUNTY, MUNICIPALITY, Gazetteer, Unit, default_gazetteer
-from transforms.structures.election_records import ElectionProtocol
+from kommune_etl.transforms.places import COUNTY, MUNICIPALITY, Gazetteer, Unit, default_gazetteer
+from kommune_etl.transforms.structures.election_records import ElectionProtocol
 
 #: Elections whose elected body begins its period on 1 January after the election year.
 _LOCAL = ("kommunestyrevalg", "fylkestingsvalg")

@@ -22,8 +22,8 @@ from functools import cache
 from itertools import product
 
 from kommune_etl.models import Page
-from transforms.actors import party_code as _shipped_party_code
-from transforms.structures.election_records import (
+from kommune_etl.transforms.actors import party_code as _shipped_party_code
+from kommune_etl.transforms.structures.election_records import (
     Elected,
     ElectionProtocol,
     KeyFigures,

@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from transforms.actors import party_code
-from transforms.structures.records import AgendaItem, Attendee, Meeting, Vote
-from transforms.structures.votes import read_votes
+from kommune_etl.transforms.actors import party_code
+from kommune_etl.transforms.structures.records import AgendaItem, Attendee, Meeting, Vote
+from kommune_etl.transforms.structures.votes import read_votes
 
 _HEADER = re.compile(r"(?im)^[ \t]*(?P<label>Utvalg|Utval|Organ|Møtested|Møtestad|Dato|Møtedato|Tidspunkt|Møtetid|Tid)[ \t]*:"
                      r"[ \t]*(?P<value>[^\n]*?)[ \t]*$")

@@ -12,11 +12,11 @@ from datetime import date
 from decimal import Decimal
 
 from kommune_etl.models import Page
-from transforms.normalise.amounts import as_number
-from transforms.places import COUNTY, MUNICIPALITY, Gazetteer, default_gazetteer
-from transforms.pagetext import JoinedPages
-from transforms.structures.records import GrantAllocation, TableTotal
-from transforms.tables import MoneyTable, TableRow, money_tables
+from kommune_etl.transforms.normalise.amounts import as_number
+from kommune_etl.transforms.places import COUNTY, MUNICIPALITY, Gazetteer, default_gazetteer
+from kommune_etl.transforms.pagetext import JoinedPages
+from kommune_etl.transforms.structures.records import GrantAllocation, TableTotal
+from kommune_etl.transforms.tables import MoneyTable, TableRow, money_tables
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _MEANINGS = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from transforms.normalise.dates import find_dates
-from transforms.references import find_project_numbers
-from transforms.structures.records import Letter
+from kommune_etl.transforms.normalise.dates import find_dates
+from kommune_etl.transforms.references import find_project_numbers
+from kommune_etl.transforms.structures.records import Letter
 
 _FIELD = r"[ \t]*:?[ \t]*(?P<value>[^\n\t]*?)[ \t]*$"
 _OURS = re.compile(rf"(?im)^[ \t]*(?:vår\s+ref(?:eranse)?\.?|vår\s+saksnr\.?){_FIELD}")

@@ -16,12 +16,12 @@ from dataclasses import replace
 from datetime import date
 
 from kommune_etl.models import Entity, Page
-from transforms.actors import party_code
-from transforms.pagetext import JoinedPages
-from transforms.places import MUNICIPALITY, default_gazetteer, find_places
-from transforms.structures.elements import read_case_protocol, read_meeting_protocol
-from transforms.structures.records import AgendaItem, Attendee, Meeting, Proposal, Vote
-from transforms.structures.templates import ELEMENTS_SAKSPROTOKOLL, FREE_TEXT, detect_template
+from kommune_etl.transforms.actors import party_code
+from kommune_etl.transforms.pagetext import JoinedPages
+from kommune_etl.transforms.places import MUNICIPALITY, default_gazetteer, find_places
+from kommune_etl.transforms.structures.elements import read_case_protocol, read_meeting_protocol
+from kommune_etl.transforms.structures.records import AgendaItem, Attendee, Meeting, Proposal, Vote
+from kommune_etl.transforms.structures.templates import ELEMENTS_SAKSPROTOKOLL, FREE_TEXT, detect_template
 
 _NAME = r"[A-ZÆØÅ][\wæøåÆØÅéèÉÈ'-]+(?:[ \u00a0]+(?:de[ \u00a0]+|van[ \u00a0]+)?[A-ZÆØÅ][\wæøåÆØÅéèÉÈ'-]+){1,4}"
 _MEMBER = re.compile(rf"^\s*(?P<name>{_NAME})\s*\((?P<party>[^)]{{1,10}})\)(?:\s*(?:for|i stedet for|vara for)\s+"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from transforms.structures.records import Report, ReportSection
+from kommune_etl.transforms.structures.records import Report, ReportSection
 
 _NAME = r"[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){1,3}"
 _SECTION = re.compile(r"(?m)^[ \t]*(?:#+[ \t]*)?(?P<title>\d{1,2}\.\d{1,2}[ \t]+[A-ZÆØÅ][^\n]{2,80}?)[ \t]*$")

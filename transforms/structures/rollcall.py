@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.actors import party_code
-from transforms.structures.records import Attendee
+from kommune_etl.transforms.actors import party_code
+from kommune_etl.transforms.structures.records import Attendee
 
 _PARTS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?\.?", re.UNICODE)
 

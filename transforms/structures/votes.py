@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from transforms.actors import party_code
-from transforms.structures.records import Attendee, Vote, VoteOption
-from transforms.structures.rollcall import WrittenVoter, resolve, roll_call_issues
+from kommune_etl.transforms.actors import party_code
+from kommune_etl.transforms.structures.records import Attendee, Vote, VoteOption
+from kommune_etl.transforms.structures.rollcall import WrittenVoter, resolve, roll_call_issues
 
 _W = r"[A-Za-zÆØÅæøåÉéÈèÖöÄäÜü]"
 _NAME_WORD = rf"(?:[A-ZÆØÅÉÖÄÜ]{_W}*(?:-[A-ZÆØÅ]{_W}*)?\.?|[A-ZÆØÅ]\.|de|van|von|af)"

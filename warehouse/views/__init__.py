@@ -20,7 +20,7 @@ import duckdb
 def view_files() -> dict[str, str]:
     """view name → SQL of its file (CREATE OR REPLACE VIEW … ; COMMENT ON …)."""
     return {entry.name[:-4]: entry.read_text(encoding="utf-8")
-            for entry in resources.files("warehouse.views").iterdir() if entry.name.endswith(".sql")}
+            for entry in resources.files("kommune_etl.warehouse.views").iterdir() if entry.name.endswith(".sql")}
 
 
 def creation_order(definitions: dict[str, str]) -> list[str]:
