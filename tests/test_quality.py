@@ -390,18 +390,23 @@ def test_gx_results_are_named_by_run_and_kept_to_a_limit(tmp_path, monkeypatch):
     monkeypatch.setenv("KOMMUNE_ETL_GX_KEEP_RUNS", "2")
     db = tmp_path / "wh" / "warehouse.duckdb"
     first = sorted(SAMPLES_TEXT.glob("*.txt"))[0]
-    runs = []
+    runs, site = [], db.parent / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations" / "documents"
     for i in range(4):
         inbox = tmp_path / f"inbox{i}"
         inbox.mkdir()
         (inbox / "doc.txt").write_text(first.read_text(encoding="utf-8") + f"\nVersjon {i}.\n", encoding="utf-8")
         runs.append(ingest_paths([inbox], db).run_id)
+        if i == 2:  # issue 21: a later run renders its own results, not the kept ones again
+            third = {page: page.stat().st_mtime_ns for page in site.rglob("*.html")}
+    assert all(page.stat().st_mtime_ns == mtime for page, mtime in third.items() if page.exists())
+    index = (site.parents[1] / "index.html").read_text(encoding="utf-8")
+    assert f"kommune-etl-run-{runs[-1]}" in index and f"kommune-etl-run-{runs[-2]}" in index
+    assert f"kommune-etl-run-{runs[0]}<" not in index and f"kommune-etl-run-{runs[0]}/" not in index
     store = db.parent / "gx" / "uncommitted" / "validations" / "documents"
     names = sorted(p.name for p in store.iterdir())
     assert "__none__" not in names and set(names) <= {f"kommune-etl-run-{r}" for r in runs}
     assert sum(1 for run in store.iterdir() for _ in run.iterdir()) == 2          # the newest two results
     assert {p.name for p in store.iterdir()} == {f"kommune-etl-run-{r}" for r in runs[-2:]}
-    site = db.parent / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations" / "documents"
     assert sum(1 for _ in site.rglob("*.html")) == 2
 
 
