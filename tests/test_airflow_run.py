@@ -60,8 +60,19 @@ def test_nightly_then_refresh_with_dag_test_on_sqlite(tmp_path, inbox):
     db = _first_nightly(env, tmp_path, inbox, "sqlite")
 
     # nothing new: the mapped process expands to zero, and the writer still records the night (five documents
-    # seen unchanged), so the warehouse checks run and a night with none where there were some would alert
+    # seen unchanged), so the warehouse checks run and a night with none where there were some would alert.
+    # An analyst holds the published snapshot open through the whole nightly run (issue 20, point 2): the run
+    # succeeds, the analyst keeps seeing the previous run whole, and a new reader sees the new one.
+    from kommune_etl.warehouse.connection import open_published
+
+    analyst = open_published(db)
+    seen_before = analyst.execute("SELECT count(*), max(run_id) FROM runs").fetchone()
     again = dag_test(env, "municipal_records_nightly", {"inbox": str(inbox), "db": str(db)})
+    assert analyst.execute("SELECT count(*), max(run_id) FROM runs").fetchone() == seen_before == (1, 1)
+    analyst.close()
+    fresh = open_published(db)
+    assert fresh.execute("SELECT count(*), max(run_id) FROM runs").fetchone() == (2, 2)
+    fresh.close()
     assert again["state"] == "success"
     assert again["tasks"] == [["discover", -1, "success"], ["fetch", -1, "success"], ["load", -1, "success"],
                               ["process", -1, "skipped"]]

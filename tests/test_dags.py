@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
@@ -55,6 +57,7 @@ def test_dagbag_imports_with_zero_errors_and_without_heavy_modules(tmp_path):
     assert report["callbacks"] == [["FailureAlert", True]]  # every task's failures: Airflow's notifier convention
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_the_dags_load_path_is_the_clis(db_path):
     """The DAG's process/load tasks call process_for_load (one batch) + load_processed; the result equals
     `ingest`'s, and each document's progress is reported."""
@@ -76,6 +79,7 @@ def test_the_dags_load_path_is_the_clis(db_path):
     con.close()
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_a_bad_document_in_a_batch_is_rejected_alone(db_path, tmp_path):
     """Batching must not cost isolation: an unreadable file becomes one rejected result beside good ones."""
     from conftest import SAMPLES_TEXT
@@ -122,6 +126,7 @@ def test_the_fetch_stage_imports_neither_spacy_nor_gx():
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_what_the_dag_stages_holds_no_clear_personal_data(db_path, tmp_path):
     """The process task archives the bytes itself and stages only the processed (masked) result: the staged
     pickle between the tasks holds no identity number, the raw archive holds the original bytes."""
@@ -139,6 +144,7 @@ def test_what_the_dag_stages_holds_no_clear_personal_data(db_path, tmp_path):
     assert load_processed(db_path, staged, command="airflow").new == 1
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_discover_uses_the_clis_rule_for_what_is_known(db_path, tmp_path):
     """Issue 14, defect 2: the DAG dropped any file whose bytes the warehouse held, while `ingest` records known
     bytes at a new path (and a file reverted to an older version) as a new source version."""
@@ -202,6 +208,7 @@ print("RESULT " + json.dumps({"listed": listed, "xcom": xcom, "lines": lines, "l
 """
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_discover_logs_each_skipped_path_and_the_load_counts_them(tmp_path):
     """Issue 20, point 4: a folder's manifests, metadata sheets and hidden files are skipped (counted, not ingested)
     by the DAG as by `ingest`: `discover` names each skipped path with its reason on one line and hands the count on,

@@ -88,6 +88,7 @@ def server():
     httpd.shutdown()
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_listing_is_fetched_politely_and_only_what_changed_is_downloaded(server, tmp_path, db_path):
     inbox = tmp_path / "inbox"
     feed = f"{server}/feed.json"

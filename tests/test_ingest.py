@@ -74,6 +74,7 @@ def test_raw_bytes_are_archived_by_sha256_before_parsing(db_path, tmp_path):
     assert _rows(db_path, "SELECT status, error_code FROM documents WHERE source LIKE '%broken.pdf'") == [("rejected", "not_a_pdf")]
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_changed_file_at_same_path_becomes_a_new_version(db_path, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -122,6 +123,7 @@ def test_migrations_are_recorded_and_applied_once(db_path):
     assert _rows(db_path, "SELECT version FROM schema_migrations ORDER BY version") == [(v,) for v in versions]
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_a_failing_stage_quarantines_one_document_and_the_batch_goes_on(db_path, monkeypatch):
     import kommune_etl.processing as pipeline  # where the stages run
 
@@ -140,6 +142,7 @@ def test_a_failing_stage_quarantines_one_document_and_the_batch_goes_on(db_path,
     assert "structures stage failed (RuntimeError: structure bug)" in rows[0][2] and "kristiansand" in rows[0][2]
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_reprocess_recovers_quarantined_documents_after_a_fix(db_path, monkeypatch):
     import kommune_etl.processing as pipeline  # where the stages run
     from kommune_etl.pipeline import reprocess_quarantined

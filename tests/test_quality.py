@@ -209,6 +209,7 @@ def test_fodselsnummer_control_digits():
     assert [f.kind for f in find_pii("ring meg på 91234567")] == ["mobile_phone"]
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_quarantined_documents_stay_out_of_analytic_tables_and_are_reported(db_path, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -235,6 +236,7 @@ def test_quarantined_documents_stay_out_of_analytic_tables_and_are_reported(db_p
     assert "error,documents.document_date_not_in_future,future.txt,1," in out.stdout
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_a_run_with_errors_alerts_the_webhook_and_smtp_sink_once(db_path, tmp_path):
     import json
     import threading
@@ -296,6 +298,7 @@ def test_a_run_with_errors_alerts_the_webhook_and_smtp_sink_once(db_path, tmp_pa
         smtp.stop()
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_warehouse_checks_pass_then_catch_an_empty_run_and_orphans(db_path, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -347,6 +350,7 @@ def _validate_in_child(root, result, queue):
         queue.put(f"{type(exc).__name__}: {exc}")
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_processes_sharing_one_gx_project_validate_side_by_side(tmp_path):
     """The DAG's mapped tasks (and Celery workers) validate in one GX file project at once; found by the
     CeleryExecutor run: 'ExpectationSuite has changed since it has last been saved'."""
@@ -381,6 +385,7 @@ def test_severity_is_in_gx_own_field():
     assert all({"error": "critical"}.get(ours[c], ours[c]) == s for c, s in seen.items())
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_gx_results_are_named_by_run_and_kept_to_a_limit(tmp_path, monkeypatch):
     """Issue 20: results were stored under the run name `__none__` and kept for ever (a rebuild of Data Docs grew
     linearly with history)."""
@@ -420,6 +425,7 @@ def _page_assets(page):
             + [img["src"] for img in soup.find_all("img", src=True)]), soup
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_data_docs_render_offline_with_the_results_in_static_html(db_path, tmp_path):
     """Issue 20: the index built its table with bootstrap-table from a CDN (offline: an empty page) and every page
     took Bootstrap, jQuery and Font Awesome from CDNs. Now each page loads only files inside the site, and the

@@ -125,6 +125,7 @@ def test_annual_report_sections():
     assert {"gjennomført", "tatt i bruk"} <= statuses
 
 
+@pytest.mark.slow  # a whole ingest or a subprocess: the full suite runs it (fast tier < 2 min)
 def test_structures_land_in_the_warehouse_and_views(db_path):
     ingest_paths([SAMPLES_PDF], db_path)
     con = duckdb.connect(str(db_path), read_only=True)
