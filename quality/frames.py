@@ -15,9 +15,7 @@ from datetime import date, datetime, timezone
 import pandas as pd
 
 from kommune_etl.models import DocType, DocumentResult
-from kommune_etl.transforms.pagetext import JoinedPages
 from kommune_etl.transforms.places import COUNTY, MUNICIPALITY, default_gazetteer
-from kommune_etl.transforms.tables import money_tables
 
 KNOWN_DOC_TYPES = [t.value for t in DocType]
 
@@ -131,35 +129,16 @@ def item_frame(r: DocumentResult) -> pd.DataFrame:
                                        "members_present", "votes_over_members"])
 
 
-def grant_rows(r: DocumentResult, grants) -> list[int | None]:
-    """Each grant's row in its table, counted as a reader counts the table's lines on the grant's page (rows without
-    amounts too, the header not): the grant reader's own walk over the same money tables. None for all where that
-    walk does not give the grants read (then only the page is named)."""
-    joined = JoinedPages.of(r.pages)
-    walked: list[tuple[str, str, int]] = []
-    for table in money_tables(joined.text):
-        counted: dict[int | None, int] = {}
-        for row in table.rows:
-            page = joined.page_of(row.line_start)
-            counted[page] = number = counted.get(page, 0) + 1
-            if row.is_total:
-                continue
-            walked += [(row.label, column, number) for column in (table.column_of(row, c) for c in row.cells) if column]
-    if [(label, column) for label, column, _ in walked] != [(g.recipient, g.column) for g in grants]:
-        return [None] * len(grants)
-    return [number for *_, number in walked]
-
-
 _TIMES = {2: "twice", 3: "three times"}
 
 
 def grant_frame(r: DocumentResult) -> pd.DataFrame:
     grants = getattr(r.structures, "grants", ()) or ()
-    rows = [{"where": "grant table" + (f" on page {g.page}" if g.page else "") + (f", row {row}" if row else ""),
-             "sha256": r.sha256, "page": g.page, "row": row, "recipient": g.recipient, "column": g.column,
+    rows = [{"where": "grant table" + (f" on page {g.page}" if g.page else "") + (f", row {g.row}" if g.row else ""),
+             "sha256": r.sha256, "page": g.page, "row": g.row, "recipient": g.recipient, "column": g.column,
              "project_number": g.project_number, "recipient_level": g.recipient_level,
              "recipient_resolved": bool(g.recipient_code or g.historical_code), "amount_nok": float(g.amount_nok)}
-            for g, row in zip(grants, grant_rows(r, grants) if grants else [])]
+            for g in grants]
     frame = pd.DataFrame(rows, columns=["where", "sha256", "page", "row", "recipient", "column", "project_number",
                                         "recipient_level", "recipient_resolved", "amount_nok"])
     # how often the (recipient, column, project) of each row occurs: the duplicate check's sentence says it

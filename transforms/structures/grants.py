@@ -45,7 +45,10 @@ def extract_grants(pages: tuple[Page, ...], on: date, gazetteer: Gazetteer | Non
         network = bool(re.search(r"(?i)nettverk", " ".join(table.columns[:2])))
         groups: list[tuple[TableRow, list[TableRow]]] = []
         levels: dict[int, tuple[str, str | None]] = {}
+        rows_on_page: dict[int | None, int] = {}
         for row in table.rows:
+            page = page_of(row.line_start)
+            rows_on_page[page] = number = rows_on_page.get(page, 0) + 1
             if row.is_total:
                 continue
             level, code = _recipient(row.label, on, gazetteer, network)
@@ -63,7 +66,7 @@ def extract_grants(pages: tuple[Page, ...], on: date, gazetteer: Gazetteer | Non
                     recipient=row.label, recipient_code=code, recipient_level=level, column=column,
                     column_meaning=column_meaning(column), amount_nok=as_number(cell.amount.value),
                     project_number=row.project_number, year=int(year.group(1)) if year else on.year,
-                    page=page_of(row.line_start),
+                    page=page, row=number,
                     historical_code=None if code else gazetteer.last_code(row.label.split("/")[0].strip(),
                                                                             MUNICIPALITY if level == "municipality" else COUNTY)))
         totals.extend(_reconcile(table, groups, page_of))

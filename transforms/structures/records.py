@@ -131,6 +131,7 @@ class GrantAllocation:
     year: int | None
     page: int | None = None
     historical_code: str | None = None  # the name's last valid code when it had none at the letter's date
+    row: int | None = None  # the row's number in its table on that page, as a reader counts them (SUM rows too)
 
 
 @dataclass(frozen=True)
