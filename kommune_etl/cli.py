@@ -50,15 +50,16 @@ def usage_problem(exc: BaseException) -> str | None:
     from kommune_etl.warehouse.connection import NotAWarehouse
 
     text = str(exc).splitlines()[0] if str(exc) else ""
+    from_duckdb = type(exc).__module__.startswith(("duckdb", "_duckdb"))
+    quoted = text.split('"')[1] if text.count('"') >= 2 else None  # DuckDB quotes the path it could not use
     if isinstance(exc, NotAWarehouse):
-        where, what = exc.path, text.rsplit("(", 1)[-1].rstrip(")")
-    elif type(exc).__module__.startswith(("duckdb", "_duckdb")) and (
-            "not a valid DuckDB database file" in text or "Is a directory" in text):
-        where, what = (text.split('"')[1] if text.count('"') >= 2 else "the --db path"), "not a DuckDB file"
+        where, what = exc.path, exc.what
+    elif from_duckdb and ("not a valid DuckDB database file" in text or "Is a directory" in text):
+        where, what = quoted or "the --db path", "not a DuckDB file"
     elif isinstance(exc, (PermissionError, IsADirectoryError, NotADirectoryError)) or (
-            type(exc).__module__.startswith(("duckdb", "_duckdb")) and "Cannot open file" in text):
+            from_duckdb and "Cannot open file" in text):
         # a file that may not be read, a folder that may not be written: the path is the user's to change
-        where = getattr(exc, "filename", None) or (text.split('"')[1] if text.count('"') >= 2 else "a path")
+        where = getattr(exc, "filename", None) or quoted or "a path"
         reason = getattr(exc, "strerror", None) or text.rsplit(":", 1)[-1].strip()
         return (f"cannot open {where} ({reason}); check the path and its permissions, or pass another file or "
                 "--db (in a folder you may write).")

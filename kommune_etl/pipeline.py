@@ -33,8 +33,8 @@ from kommune_etl.warehouse.search import rebuild_search_index
 
 
 def __getattr__(name: str):
-    """`process_document` and its helpers, imported on first use (see the module docstring)."""
-    if name in ("process_document", "_warm_up", "_analyse"):
+    """`process_document`, imported on first use (see the module docstring)."""
+    if name == "process_document":
         from kommune_etl import processing
 
         return getattr(processing, name)
@@ -197,11 +197,7 @@ def process_for_load(raws: Iterable[RawDocument], db_path: Path, limits: Limits 
         results.append(process_document(raw, limits, ocr=ocr, mask_pii=mask_pii))
         if on_document:
             on_document(Path(raw.source), results[-1].status.value)
-    if check_quality and results:
-        from kommune_etl.quality.validate import validator_for
-
-        validator_for(Path(db_path).parent).run_name = "kommune-etl-processed-before-load"
-    checked = validate_batch(results, check_quality, Path(db_path).parent)
+    checked = validate_batch(results, check_quality, Path(db_path).parent, "kommune-etl-processed-before-load")
     return [ProcessedDocument(result.source, result.sha256, result, validation) for result, validation in checked]
 
 

@@ -30,18 +30,24 @@ def run_band(con: duckdb.DuckDBPyConnection, run_id: int) -> dict:
             "ratio_to_previous": (seen / previous) if previous else None}
 
 
+def run_size_specs() -> list[tuple[str, str, str, dict]]:
+    """The guard as GX checks it with the other warehouse checks: (check, severity, expectation, kwargs)."""
+    return [("run_not_empty_after_documents", ERROR, "ExpectColumnValuesToBeInSet",
+             {"column": "zero_after_documents", "value_set": [False]}),
+            ("run_size_within_band", WARNING, "ExpectColumnValuesToBeBetween",
+             {"column": "ratio_to_previous", "min_value": BAND[0], "max_value": BAND[1]})]
+
+
 def run_size_checks(band: dict) -> list[tuple[str, str, bool, str]]:
-    """(check, severity, success, observed) of both checks, in the words their GX results have (quality.messages)
-    when failing."""
+    """(check, severity, success, observed) of both checks of `run_size_specs`, evaluated directly, in the words
+    their GX results have (quality.messages) when failing."""
     from kommune_etl.quality.messages import sentence
 
+    (not_empty, not_empty_severity, _, _), (within_band, band_severity, _, bounds) = run_size_specs()
     zero, ratio = band["zero_after_documents"], band["ratio_to_previous"]
-    within = ratio is None or BAND[0] <= ratio <= BAND[1]
-    bounds = {"min_value": BAND[0], "max_value": BAND[1]}
-    return [("run_not_empty_after_documents", ERROR, not zero,
-             "" if not zero else sentence("run_not_empty_after_documents", band, bounds, zero)),
-            ("run_size_within_band", WARNING, within,
-             "" if within else sentence("run_size_within_band", band, bounds, ratio))]
+    within = ratio is None or bounds["min_value"] <= ratio <= bounds["max_value"]
+    return [(not_empty, not_empty_severity, not zero, "" if not zero else sentence(not_empty, band, bounds, zero)),
+            (within_band, band_severity, within, "" if within else sentence(within_band, band, bounds, ratio))]
 
 
 def record_run_size_checks(con: duckdb.DuckDBPyConnection, run_id: int) -> list[tuple[str, str, bool, str]]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from kommune_etl.quality.run_size import BAND, SUITE, run_band
-from kommune_etl.quality.severity import ERROR, WARNING
+from kommune_etl.quality.run_size import SUITE, run_band, run_size_specs
+from kommune_etl.quality.severity import ERROR
 
 ORPHAN_TABLES = ("pages", "entities", "grant_allocations", "agenda_items", "meetings")
 
@@ -30,12 +30,7 @@ def warehouse_specs() -> dict[str, list[tuple[str, str, str, dict]]]:
         "warehouse_documents": [("no_duplicate_documents", ERROR, "ExpectColumnValuesToBeUnique", {"column": "sha256"})],
         "warehouse_orphans": [(f"no_{c}", ERROR, "ExpectColumnValuesToBeBetween", {"column": c, "max_value": 0})
                               for c in (f"orphan_{t}" for t in ORPHAN_TABLES)],
-        SUITE: [
-            ("run_not_empty_after_documents", ERROR, "ExpectColumnValuesToBeInSet",
-             {"column": "zero_after_documents", "value_set": [False]}),
-            ("run_size_within_band", WARNING, "ExpectColumnValuesToBeBetween",
-             {"column": "ratio_to_previous", "min_value": BAND[0], "max_value": BAND[1]}),
-        ],
+        SUITE: run_size_specs(),
     }
 
 

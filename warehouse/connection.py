@@ -58,7 +58,7 @@ class NotAWarehouse(ValueError):
     kommune-etl did not make: a usage error, said in one line, and nothing is written to it."""
 
     def __init__(self, db_path: Path, what: str):
-        self.path = Path(db_path).absolute()
+        self.path, self.what = Path(db_path).absolute(), what
         super().__init__(f"{self.path} is not a warehouse ({what})")
 
 

@@ -85,12 +85,11 @@ def rebuild_search_index(con: duckdb.DuckDBPyConnection, force: bool = False) ->
             _index_pages(con, con.execute(
                 "SELECT p.sha256, p.page_number, p.text FROM pages p JOIN (SELECT unnest($1) AS sha256, unnest($2) AS"
                 " page_number) k USING (sha256, page_number)", [[k[0] for k in chunk], [k[1] for k in chunk]]).fetchall())
-        indexed = len(added)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return bool(retired or indexed)
+    return bool(retired or added)
 
 
 def _index_pages(con: duckdb.DuckDBPyConnection, pages: Iterable[tuple[str, int, str]]) -> None:

@@ -789,9 +789,8 @@ def _party_table(doc: _Doc, code: str, columns: tuple[str, ...], issues: list[st
 
 def _difference(final, preliminary) -> int | None:
     """final − preliminary where both were read as numbers; None where either is a dash or unread."""
-    if isinstance(final, int) and isinstance(preliminary, int):
-        return int(final) - int(preliminary)
-    return None
+    final, preliminary = _value(final), _value(preliminary)
+    return None if final is None or preliminary is None else final - preliminary
 
 
 _PRELIMINARY_FINAL_HEADER = re.compile(r"^(?:Parti\b.*)?\b(?:Foreløpig|Førebels)\b.*\b(?:Endelig|Endeleg)\b(?P<rest>.*)$", re.I)
